@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from suishin.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("plans/", include("suishin.plans.urls")),
+]
+
+handler400 = "suishin.core.views.bad_request"
+handler403 = "suishin.core.views.permission_denied"
+handler404 = "suishin.core.views.page_not_found"
+handler500 = "suishin.core.views.server_error"

@@ -1,0 +1,28 @@
+"""Record logins, logouts and failed logins in the audit log."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from suishin.core.audit import audit_record, neutralise
+from suishin.tenants.actor import actor_for_user
+
+
+@receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs):
+    audit_record(actor=user, organization=actor_for_user(user).organization, verb="auth.login")
+
+
+@receiver(user_logged_out)
+def record_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(actor=user, organization=actor_for_user(user).organization, verb="auth.logout")
+
+
+@receiver(user_login_failed)
+def record_login_failure(sender, credentials, request=None, **kwargs):
+    audit_record(
+        actor=None,
+        organization=None,
+        verb="auth.login_failed",
+        data={"username": neutralise(credentials.get("username", ""), 150)},
+    )

@@ -1,0 +1,15 @@
+"""Response headers shared by every page."""
+
+
+class NoStoreForLoggedInMiddleware:
+    """Keep logged-in pages out of shared and browser caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

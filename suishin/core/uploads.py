@@ -1,0 +1,64 @@
+"""The one way an uploaded spreadsheet is opened: checked before any parser sees it."""
+
+import io
+import zipfile
+
+import openpyxl
+import openpyxl.xml
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+XLSX_MAGIC = b"PK\x03\x04"
+MAX_ZIP_ENTRIES = 500
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+
+class UploadError(ValueError):
+    """Raised with a message for the user when an upload is refused."""
+
+
+def _read_limited(uploaded_file, limit: int) -> bytes:
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise UploadError(_("ファイルが大きすぎます（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)})
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(_("ファイルが大きすぎます（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)})
+    if not data:
+        raise UploadError(_("ファイルが空です。"))
+    return data
+
+
+def check_xlsx_container(data: bytes) -> None:
+    """Refuse a file that is not a zip, or whose entries are too many or expand too far."""
+    if not data.startswith(XLSX_MAGIC):
+        raise UploadError(_("Excelファイル（.xlsx）ではありません。Excelで「.xlsx」形式で保存してください。"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        raise UploadError(_("Excelファイルが壊れているため読めません。")) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UploadError(_("Excelファイルの中身が多すぎるため読めません。"))
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UploadError(_("Excelファイルを展開すると大きすぎるため読めません。"))
+    for entry in entries:
+        if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
+            raise UploadError(_("Excelファイルの圧縮率が異常なため読めません。"))
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names:
+        raise UploadError(_("Excelファイル（.xlsx）ではありません。Excelで「.xlsx」形式で保存してください。"))
+
+
+def open_xlsx_upload(uploaded_file) -> openpyxl.Workbook:
+    """Return the workbook of an uploaded .xlsx file, or raise UploadError with a clear message."""
+    if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a pinned dependency
+        raise RuntimeError("defusedxml must be installed so that openpyxl refuses XML bombs")
+    data = _read_limited(uploaded_file, settings.UPLOAD_MAX_BYTES)
+    check_xlsx_container(data)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception:  # openpyxl raises many kinds for a broken file; all mean the same to the user
+        raise UploadError(_("Excelファイルとして読めません。ファイルが壊れていないか確認してください。")) from None

@@ -1,0 +1,123 @@
+"""Japanese era (和暦) labels for display, and their parsing on input.
+
+Western years are stored; the era is derived for display only.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    romaji: str
+    initial: str
+    start: dt.date
+
+
+# Newest first.
+ERAS = (
+    Era("令和", "Reiwa", "R", dt.date(2019, 5, 1)),
+    Era("平成", "Heisei", "H", dt.date(1989, 1, 8)),
+    Era("昭和", "Showa", "S", dt.date(1926, 12, 25)),
+)
+LAST_YEAR = {"平成": 31, "昭和": 64}
+
+
+class WarekiError(ValueError):
+    """Raised when a text is not a year this module understands."""
+
+
+def era_of_date(day: dt.date) -> tuple[Era, int]:
+    """Return the era in force on `day` and the year within it."""
+    for era in ERAS:
+        if day >= era.start:
+            return era, day.year - era.start.year + 1
+    raise WarekiError(_("昭和より前の日付は扱えません。"))
+
+
+def era_of_fiscal_year(fiscal_year: int) -> tuple[Era, int]:
+    """Return the era that names `fiscal_year` and the year within it.
+
+    A fiscal year takes the era of the calendar year it starts in, so FY2019 is 令和元年度
+    even though 令和 began on 1 May 2019.
+    """
+    for era in ERAS:
+        if fiscal_year >= era.start.year:
+            return era, fiscal_year - era.start.year + 1
+    raise WarekiError(_("昭和より前の年度は扱えません。"))
+
+
+def era_year_text(year_in_era: int) -> str:
+    """Return the year within an era as printed: 元 for the first year."""
+    return "元" if year_in_era == 1 else str(year_in_era)
+
+
+def wareki_fiscal_year(fiscal_year: int) -> str:
+    """Return 「令和5年度」 for 2023."""
+    era, year = era_of_fiscal_year(fiscal_year)
+    return f"{era.name}{era_year_text(year)}年度"
+
+
+def fiscal_year_label(fiscal_year: int) -> str:
+    """Return 「2023年度（令和5年度）」 for 2023."""
+    return _("%(year)s年度（%(wareki)s）") % {
+        "year": fiscal_year,
+        "wareki": wareki_fiscal_year(fiscal_year),
+    }
+
+
+def wareki_date(day: dt.date) -> str:
+    """Return 「令和元年5月1日」 for 2019-05-01."""
+    era, year = era_of_date(day)
+    return f"{era.name}{era_year_text(year)}年{day.month}月{day.day}日"
+
+
+_ERA_BY_NAME = {era.name: era for era in ERAS} | {era.initial: era for era in ERAS}
+_WAREKI = re.compile(r"(令和|平成|昭和|R|H|S)\s*(元|\d{1,2})\s*(?:年度?)?")
+_WESTERN = re.compile(r"(?:FY)?\s*(\d{4})\s*(?:年度?)?")
+
+
+def parse_fiscal_year(text: object) -> int:
+    """Return the fiscal year written in `text`.
+
+    Accepts 2023, 「2023」, 「2023年度」, 「2023年度（令和5年度）」, 「令和5年度」, 「令和元年度」,
+    「令和1年」 and 「平成31年度」 (FY2019). Full-width digits are fine. When a text gives both
+    a Western year and an era year, they must agree.
+    """
+    if isinstance(text, bool):
+        raise WarekiError(_("年度として読めません。"))
+    if isinstance(text, int):
+        return _check_range(text)
+    if isinstance(text, float) and text.is_integer():
+        return _check_range(int(text))
+    value = unicodedata.normalize("NFKC", str(text or "")).strip().upper().replace(" ", "")
+    if not value:
+        raise WarekiError(_("年度が空です。"))
+    from_era = None
+    wareki_match = _WAREKI.search(value)
+    if wareki_match:
+        era = _ERA_BY_NAME[wareki_match.group(1)]
+        year_text = wareki_match.group(2)
+        year = 1 if year_text == "元" else int(year_text)
+        last = LAST_YEAR.get(era.name)
+        if year < 1 or (last is not None and year > last):
+            raise WarekiError(_("「%(text)s」は存在しない和暦の年です。") % {"text": text})
+        from_era = era.start.year + year - 1
+    western_match = _WESTERN.match(value)
+    from_western = int(western_match.group(1)) if western_match else None
+    if from_era is None and from_western is None:
+        raise WarekiError(_("「%(text)s」は年度として読めません。") % {"text": text})
+    if from_era is not None and from_western is not None and from_era != from_western:
+        raise WarekiError(_("「%(text)s」は西暦と和暦が一致しません。") % {"text": text})
+    return _check_range(from_western if from_western is not None else from_era)
+
+
+def _check_range(year: int) -> int:
+    if not 1927 <= year <= 2200:
+        raise WarekiError(_("%(year)s は年度として扱える範囲外です。") % {"year": year})
+    return year

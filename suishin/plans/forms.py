@@ -1,0 +1,196 @@
+"""Forms of the plan pages: they validate what people type; services apply it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from suishin.core.concurrency import VersionedFormMixin
+from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year
+
+from .models import Plan, PriorityArea, Stage
+
+
+class FiscalYearField(forms.CharField):
+    """A fiscal year typed as 2023, 「2023年度」 or 「令和5年度」."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", _("例：2023、2023年度、令和5年度"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_fiscal_year(value)
+        except WarekiError as error:
+            raise forms.ValidationError(str(error.args[0]), code="invalid_fiscal_year") from None
+
+
+class PeriodFormMixin(forms.Form):
+    start_fy = FiscalYearField(label=_("計画期間（開始年度）"))
+    end_fy = FiscalYearField(label=_("計画期間（終了年度）"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_fy"), cleaned.get("end_fy")
+        if start and end and start > end:
+            self.add_error("end_fy", _("終了年度は開始年度以降にしてください。"))
+        if start and end and end - start > 20:
+            self.add_error("end_fy", _("計画期間は20年以内にしてください。"))
+        return cleaned
+
+
+class PlanCreateForm(PeriodFormMixin):
+    TEMPLATE_CHOICES = [
+        ("blank", _("白紙から作る")),
+        ("mic_2020", _("国の自治体DX推進計画（初版・6項目）の重点取組事項から作る")),
+        ("mic_2024", _("国の自治体DX推進計画（第2.3版・7項目）の重点取組事項から作る")),
+        ("copy", _("この団体の以前の計画を写して作る")),
+    ]
+    title = forms.CharField(label=_("計画名"), max_length=200)
+    template = forms.ChoiceField(label=_("作り方"), choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="blank")
+    copy_from = forms.ModelChoiceField(
+        label=_("写す計画"), queryset=Plan.objects.none(), required=False, empty_label=_("（選んでください）")
+    )
+
+    field_order = ["title", "start_fy", "end_fy", "template", "copy_from"]
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].queryset = plans if plans is not None else Plan.objects.none()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("template") == "copy" and not cleaned.get("copy_from"):
+            self.add_error("copy_from", _("写す計画を選んでください。"))
+        return cleaned
+
+
+class PlanForm(VersionedFormMixin, PeriodFormMixin):
+    title = forms.CharField(label=_("計画名"), max_length=200)
+    mission = forms.CharField(label=_("計画の目的"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    vision = forms.CharField(label=_("ビジョン"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    positioning = forms.CharField(
+        label=_("計画の位置づけ（根拠法令等）"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+    field_order = ["title", "start_fy", "end_fy", "vision", "mission", "positioning", "version"]
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("取組目標"), max_length=300)
+    description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
+
+
+class PriorityAreaForm(forms.Form):
+    title = forms.CharField(label=_("重点取組事項"), max_length=200)
+    description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    cross_cutting = forms.BooleanField(label=_("全ての重点取組事項に共通する取組（BPRの徹底など）"), required=False)
+    position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
+
+    def __init__(self, *args, plan: Plan, area: PriorityArea | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan, self.area = plan, area
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        others = self.plan.priority_areas.filter(title=title)
+        if self.area is not None:
+            others = others.exclude(pk=self.area.pk)
+        if others.exists():
+            raise forms.ValidationError(_("同じ名前の重点取組事項がすでにあります。"))
+        return title
+
+
+def _textarea(rows: int = 4):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class MeasureForm(VersionedFormMixin):
+    """The measure's logic model; secretariat users also choose its area and owners."""
+
+    title = forms.CharField(label=_("施策名"), max_length=200)
+    priority_area = forms.ModelChoiceField(label=_("重点取組事項"), queryset=PriorityArea.objects.none())
+    departments = forms.ModelMultipleChoiceField(
+        label=_("担当課"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("担当課を1つ以上選んでください。")},
+    )
+    problem = forms.CharField(label=_("課題"), widget=_textarea(), required=False)
+    causes = forms.CharField(label=_("想定される要因・根拠"), widget=_textarea(), required=False)
+    actions = forms.CharField(label=_("具体的な取組内容"), widget=_textarea(), required=False)
+    expected_effects = forms.CharField(label=_("効果見込み・目標"), widget=_textarea(), required=False)
+    stage = forms.ChoiceField(label=_("段階"), choices=Stage.choices, widget=forms.RadioSelect)
+    national_kpi_note = forms.CharField(label=_("国のKPI・参考"), widget=_textarea(2), required=False)
+
+    def __init__(self, *args, plan: Plan, departments, can_structure: bool, is_new: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority_area"].queryset = plan.priority_areas.all()
+        self.fields["departments"].queryset = departments
+        if not can_structure:
+            del self.fields["priority_area"]
+            del self.fields["departments"]
+        if is_new:
+            del self.fields["version"]
+
+
+class RoadmapEntryForm(forms.Form):
+    label = forms.CharField(label=_("取組内容（工程表に表示する文言）"), max_length=200)
+    start_fy = forms.TypedChoiceField(label=_("開始年度"), coerce=int)
+    end_fy = forms.TypedChoiceField(label=_("終了年度"), coerce=int)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(year, fiscal_year_label(year)) for year in plan.fiscal_years]
+        self.fields["start_fy"].choices = choices
+        self.fields["end_fy"].choices = choices
+        self.fields["start_fy"].error_messages["invalid_choice"] = _("計画期間の中の年度を選んでください。")
+        self.fields["end_fy"].error_messages["invalid_choice"] = _("計画期間の中の年度を選んでください。")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_fy"), cleaned.get("end_fy")
+        if start is not None and end is not None and start > end:
+            self.add_error("end_fy", _("終了年度は開始年度以降にしてください。"))
+        return cleaned
+
+
+class RoadmapImportForm(forms.Form):
+    file = forms.FileField(label=_("工程表のExcelファイル（.xlsx）"))
+
+
+class RevisionPublishForm(forms.Form):
+    published_on = forms.DateField(label=_("改定日"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_by = forms.CharField(
+        label=_("決定した会議体"), max_length=200, required=False, help_text=_("例：行政改革推進本部")
+    )
+    note = forms.CharField(label=_("改定の概要"), widget=_textarea(3), required=False)
+
+
+class MeasureFilterForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("担当課"), queryset=None, required=False, empty_label=_("すべての課"))
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class RevisionCompareForm(forms.Form):
+    old = forms.ChoiceField(label=_("比べる元"))
+    new = forms.ChoiceField(label=_("比べる先"))
+
+    def __init__(self, *args, revisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(r.pk), _("第%(n)s版（%(date)s）") % {"n": r.number, "date": r.published_on}) for r in revisions]
+        choices.append(("current", _("編集中の内容")))
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+
+
+MEASURE_FIELDS = [f for f in MeasureForm.base_fields if f not in ("version", "priority_area", "departments")]

@@ -1,0 +1,217 @@
+"""The DX plan (計画), its goals, priority areas, measures, roadmap (工程表) and revisions (改定)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from suishin.tenants.models import Department, TenantModel
+
+
+class Plan(TenantModel):
+    """A municipality's DX plan over a period of fiscal years."""
+
+    title = models.CharField(_("計画名"), max_length=200)
+    start_fy = models.PositiveIntegerField(_("計画期間（開始年度）"))
+    end_fy = models.PositiveIntegerField(_("計画期間（終了年度）"))
+    mission = models.TextField(_("計画の目的"), blank=True)
+    vision = models.TextField(_("ビジョン"), blank=True)
+    positioning = models.TextField(_("計画の位置づけ（根拠法令等）"), blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("元にした計画"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["organization", "-start_fy", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(start_fy__lte=models.F("end_fy")), name="plan_period_ordered"),
+        ]
+        verbose_name = _("計画")
+        verbose_name_plural = _("計画")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan_detail", args=[self.pk])
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        return list(range(self.start_fy, self.end_fy + 1))
+
+
+class Goal(TenantModel):
+    """取組目標: a value the plan pursues, in order."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="goals")
+    position = models.PositiveIntegerField(_("順番"), default=0)
+    title = models.CharField(_("取組目標"), max_length=300)
+    description = models.TextField(_("説明"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("取組目標")
+        verbose_name_plural = _("取組目標")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PriorityArea(TenantModel):
+    """重点取組事項: an area the plan concentrates on, holding measures."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="priority_areas")
+    position = models.PositiveIntegerField(_("順番"), default=0)
+    title = models.CharField(_("重点取組事項"), max_length=200)
+    description = models.TextField(_("説明"), blank=True)
+    cross_cutting = models.BooleanField(
+        _("全ての重点取組事項に共通する取組"),
+        default=False,
+        help_text=_("BPRの徹底のように、全ての重点取組事項に共通する取組のときに選びます。"),
+    )
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "title"], name="priority_area_title_unique"),
+        ]
+        verbose_name = _("重点取組事項")
+        verbose_name_plural = _("重点取組事項")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Stage(models.TextChoices):
+    DIGITIZATION = "digitization", _("デジタイゼーション")
+    DIGITALIZATION = "digitalization", _("デジタライゼーション")
+    TRANSFORMATION = "transformation", _("DX")
+
+
+class Measure(TenantModel):
+    """施策・事業 with its logic model: 課題 → 要因・根拠 → 取組内容 → 効果見込み・目標."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="measures")
+    priority_area = models.ForeignKey(
+        PriorityArea, verbose_name=_("重点取組事項"), on_delete=models.PROTECT, related_name="measures"
+    )
+    number = models.CharField(
+        _("施策番号"),
+        max_length=20,
+        help_text=_("計画の中で変わらない番号です。Excelの取込みはこの番号で施策を見分けます。"),
+    )
+    position = models.PositiveIntegerField(_("順番"), default=0)
+    title = models.CharField(_("施策名"), max_length=200)
+    problem = models.TextField(_("課題"), blank=True)
+    causes = models.TextField(_("想定される要因・根拠"), blank=True)
+    actions = models.TextField(_("具体的な取組内容"), blank=True)
+    expected_effects = models.TextField(_("効果見込み・目標"), blank=True)
+    stage = models.CharField(_("段階"), max_length=20, choices=Stage.choices, default=Stage.DIGITALIZATION)
+    national_kpi_note = models.TextField(_("国のKPI・参考"), blank=True)
+    departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("担当課"),
+        through="MeasureDepartment",
+        related_name="measures",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan", "priority_area__position", "position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="measure_number_unique"),
+        ]
+        verbose_name = _("施策")
+        verbose_name_plural = _("施策")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:measure_detail", args=[self.pk])
+
+
+class MeasureDepartment(TenantModel):
+    """A department that owns a measure."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="ownerships")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="measure_ownerships")
+
+    class Meta:
+        ordering = ["measure", "department__position", "department__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "department"], name="measure_department_unique"),
+        ]
+        verbose_name = _("担当課")
+        verbose_name_plural = _("担当課")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}:{self.department_id}"
+
+
+class RoadmapEntry(TenantModel):
+    """工程表: a labelled span of a measure over fiscal years."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("施策"), on_delete=models.CASCADE, related_name="roadmap_entries"
+    )
+    label = models.CharField(_("取組内容（工程表の表示）"), max_length=200)
+    start_fy = models.PositiveIntegerField(_("開始年度"))
+    end_fy = models.PositiveIntegerField(_("終了年度"))
+    position = models.PositiveIntegerField(_("順番"), default=0)
+
+    class Meta:
+        ordering = ["measure", "start_fy", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_fy__lte=models.F("end_fy")), name="roadmap_entry_span_ordered"
+            ),
+        ]
+        verbose_name = _("工程表の取組")
+        verbose_name_plural = _("工程表の取組")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.start_fy}–{self.end_fy})"
+
+    def clean(self) -> None:
+        if self.start_fy and self.end_fy and self.start_fy > self.end_fy:
+            raise ValidationError({"end_fy": _("終了年度は開始年度以降にしてください。")})
+
+
+class PlanRevision(TenantModel):
+    """改定: a published, frozen state of a plan. Frozen revisions stay readable."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("版"))
+    published_on = models.DateField(_("改定日"))
+    decided_by = models.CharField(_("決定した会議体"), max_length=200, blank=True)
+    note = models.TextField(_("改定の概要"), blank=True)
+    snapshot = models.JSONField(_("内容"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公開した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_revision_number_unique"),
+        ]
+        verbose_name = _("改定")
+        verbose_name_plural = _("改定")
+
+    def __str__(self) -> str:
+        return f"{self.plan} 第{self.number}版"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:revision_detail", args=[self.pk])

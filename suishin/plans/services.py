@@ -1,0 +1,391 @@
+"""Every change to a plan goes through these functions: they check the actor's right,
+apply the change in one transaction and write the audit log."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from suishin.core.audit import audit_record
+from suishin.core.concurrency import save_if_unchanged
+from suishin.core.wareki import fiscal_year_label
+from suishin.tenants.actor import Actor
+from suishin.tenants.models import Department
+
+from .access import require_measure_editor, require_plan_editor
+from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry, Stage
+from .snapshots import plan_snapshot
+
+PLAN_FIELDS = ["title", "start_fy", "end_fy", "mission", "vision", "positioning"]
+MEASURE_TEXT_FIELDS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
+
+
+def check_span_in_period(plan: Plan, start_fy: int, end_fy: int) -> None:
+    """Raise ValidationError unless start_fy..end_fy lies inside the plan's period."""
+    if start_fy > end_fy:
+        raise ValidationError(_("終了年度は開始年度以降にしてください。"), code="span_order")
+    if start_fy < plan.start_fy or end_fy > plan.end_fy:
+        raise ValidationError(
+            _("工程は計画期間（%(start)s〜%(end)s）の中に収めてください。")
+            % {"start": fiscal_year_label(plan.start_fy), "end": fiscal_year_label(plan.end_fy)},
+            code="span_outside_period",
+        )
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, actor: Actor, structure: dict, based_on: Plan | None = None) -> Plan:
+    """Create a plan of the actor's organization from `structure` (see snapshots.py)."""
+    require_plan_editor(actor, "plan.create")
+    plan = _plan_build(organization=actor.organization, structure=structure, based_on=based_on)
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        verb="plan.create",
+        target=plan,
+        data={"based_on": based_on.pk if based_on else None, "measures": plan.measures.count()},
+    )
+    return plan
+
+
+def _plan_build(*, organization, structure: dict, based_on: Plan | None) -> Plan:
+    plan = Plan(organization=organization, based_on=based_on, **{f: structure.get(f, "") for f in PLAN_FIELDS})
+    plan.full_clean()
+    plan.save()
+    departments = {d.name: d for d in Department.objects.for_organization(organization)}
+    for position, goal in enumerate(structure.get("goals", []), start=1):
+        if isinstance(goal, str):
+            goal = {"title": goal}
+        Goal.objects.create(
+            organization=organization,
+            plan=plan,
+            position=position,
+            title=goal["title"],
+            description=goal.get("description", ""),
+        )
+    for area_position, area_data in enumerate(structure.get("priority_areas", []), start=1):
+        area = PriorityArea.objects.create(
+            organization=organization,
+            plan=plan,
+            position=area_position,
+            title=area_data["title"],
+            description=area_data.get("description", ""),
+            cross_cutting=bool(area_data.get("cross_cutting", False)),
+        )
+        for measure_position, measure_data in enumerate(area_data.get("measures", []), start=1):
+            measure = Measure.objects.create(
+                organization=organization,
+                plan=plan,
+                priority_area=area,
+                number=measure_data.get("number") or f"{area_position:02d}-{measure_position:02d}",
+                position=measure_position,
+                title=measure_data["title"],
+                problem=measure_data.get("problem", ""),
+                causes=measure_data.get("causes", ""),
+                actions=measure_data.get("actions", ""),
+                expected_effects=measure_data.get("expected_effects", ""),
+                stage=measure_data.get("stage") or Stage.DIGITALIZATION,
+                national_kpi_note=measure_data.get("national_kpi_note", ""),
+            )
+            MeasureDepartment.objects.bulk_create(
+                MeasureDepartment(organization=organization, measure=measure, department=departments[name])
+                for name in measure_data.get("departments", [])
+                if name in departments
+            )
+            entries = []
+            for entry_position, span in enumerate(measure_data.get("roadmap", []), start=1):
+                start_fy, end_fy = int(span["start_fy"]), int(span["end_fy"])
+                # A copied plan may cover other years: keep what overlaps the new period.
+                start_fy, end_fy = max(start_fy, plan.start_fy), min(end_fy, plan.end_fy)
+                if start_fy <= end_fy:
+                    entries.append(
+                        RoadmapEntry(
+                            organization=organization,
+                            measure=measure,
+                            label=span["label"],
+                            start_fy=start_fy,
+                            end_fy=end_fy,
+                            position=entry_position,
+                        )
+                    )
+            RoadmapEntry.objects.bulk_create(entries)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
+    """Change the plan's own fields (title, period, mission, vision, positioning)."""
+    require_plan_editor(actor, "plan.update", plan)
+    before = {f: getattr(plan, f) for f in PLAN_FIELDS}
+    for field in PLAN_FIELDS:
+        if field in data:
+            setattr(plan, field, data[field])
+    plan.full_clean()
+    outside = RoadmapEntry.objects.filter(measure__plan=plan).exclude(
+        start_fy__gte=plan.start_fy, end_fy__lte=plan.end_fy
+    )
+    if outside.exists():
+        raise ValidationError(
+            _("計画期間の外にかかる工程があります。先に工程表を直してから期間を変えてください。"),
+            code="period_excludes_spans",
+        )
+    save_if_unchanged(plan, version, PLAN_FIELDS)
+    changed = {f: [str(before[f]), str(getattr(plan, f))] for f in PLAN_FIELDS if before[f] != getattr(plan, f)}
+    audit_record(actor=actor.user, organization=plan.organization, verb="plan.update", target=plan, data=changed)
+    return plan
+
+
+# --- goals and priority areas -----------------------------------------------------------------
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") -> Goal:
+    require_plan_editor(actor, "goal.create", plan)
+    goal = Goal.objects.create(
+        organization=plan.organization,
+        plan=plan,
+        position=_next_position(plan.goals.all()),
+        title=title,
+        description=description,
+    )
+    audit_record(actor=actor.user, organization=plan.organization, verb="goal.create", target=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, actor: Actor, goal: Goal, title: str, description: str, position: int) -> Goal:
+    require_plan_editor(actor, "goal.update", goal)
+    goal.title, goal.description, goal.position = title, description, position
+    goal.save()
+    audit_record(actor=actor.user, organization=goal.organization, verb="goal.update", target=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, actor: Actor, goal: Goal) -> None:
+    require_plan_editor(actor, "goal.delete", goal)
+    audit_record(actor=actor.user, organization=goal.organization, verb="goal.delete", target=goal)
+    goal.delete()
+
+
+@transaction.atomic
+def priority_area_create(
+    *, actor: Actor, plan: Plan, title: str, description: str = "", cross_cutting: bool = False
+) -> PriorityArea:
+    require_plan_editor(actor, "priority_area.create", plan)
+    area = PriorityArea.objects.create(
+        organization=plan.organization,
+        plan=plan,
+        position=_next_position(plan.priority_areas.all()),
+        title=title,
+        description=description,
+        cross_cutting=cross_cutting,
+    )
+    audit_record(actor=actor.user, organization=plan.organization, verb="priority_area.create", target=area)
+    return area
+
+
+@transaction.atomic
+def priority_area_update(
+    *, actor: Actor, area: PriorityArea, title: str, description: str, cross_cutting: bool, position: int
+) -> PriorityArea:
+    require_plan_editor(actor, "priority_area.update", area)
+    area.title, area.description, area.cross_cutting, area.position = title, description, cross_cutting, position
+    area.save()
+    audit_record(actor=actor.user, organization=area.organization, verb="priority_area.update", target=area)
+    return area
+
+
+@transaction.atomic
+def priority_area_delete(*, actor: Actor, area: PriorityArea) -> None:
+    """Delete an empty priority area; one that still holds measures is refused."""
+    require_plan_editor(actor, "priority_area.delete", area)
+    if area.measures.exists():
+        raise ValidationError(_("施策がある重点取組事項は削除できません。先に施策を移すか削除してください。"))
+    audit_record(actor=actor.user, organization=area.organization, verb="priority_area.delete", target=area)
+    area.delete()
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def next_measure_number(plan: Plan, area: PriorityArea) -> str:
+    """Return a free 施策番号 for a new measure of `area`: 「AA-NN」."""
+    taken = set(plan.measures.values_list("number", flat=True))
+    prefix = f"{area.position:02d}-"
+    sequence = 1 + sum(1 for number in taken if number.startswith(prefix))
+    while f"{prefix}{sequence:02d}" in taken:
+        sequence += 1
+    return f"{prefix}{sequence:02d}"
+
+
+def _check_departments(plan: Plan, departments) -> list[Department]:
+    departments = list(departments)
+    if any(d.organization_id != plan.organization_id for d in departments):
+        raise ValidationError(_("他の団体の組織は担当課にできません。"))
+    return departments
+
+
+def _set_departments(measure: Measure, departments: list[Department]) -> None:
+    measure.ownerships.exclude(department__in=departments).delete()
+    existing = set(measure.ownerships.values_list("department_id", flat=True))
+    MeasureDepartment.objects.bulk_create(
+        MeasureDepartment(organization=measure.organization, measure=measure, department=d)
+        for d in departments
+        if d.pk not in existing
+    )
+
+
+@transaction.atomic
+def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, data: dict, departments) -> Measure:
+    """Add a measure to `priority_area`, with a new 施策番号."""
+    require_plan_editor(actor, "measure.create", plan)
+    if priority_area.plan_id != plan.pk:
+        raise ValidationError(_("重点取組事項がこの計画のものではありません。"))
+    departments = _check_departments(plan, departments)
+    measure = Measure(
+        organization=plan.organization,
+        plan=plan,
+        priority_area=priority_area,
+        number=data.get("number") or next_measure_number(plan, priority_area),
+        position=_next_position(priority_area.measures.all()),
+        **{f: data.get(f, "") for f in MEASURE_TEXT_FIELDS if f != "stage"},
+        stage=data.get("stage") or Stage.DIGITALIZATION,
+    )
+    measure.full_clean()
+    measure.save()
+    _set_departments(measure, departments)
+    audit_record(
+        actor=actor.user,
+        organization=plan.organization,
+        verb="measure.create",
+        target=measure,
+        data={"departments": [d.name for d in departments]},
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    actor: Actor,
+    measure: Measure,
+    version: int,
+    data: dict,
+    departments=None,
+    priority_area: PriorityArea | None = None,
+) -> Measure:
+    """Change a measure. A department user may change the logic model of its own measures;
+    only the secretariat moves a measure or changes its owners."""
+    require_measure_editor(actor, measure, "measure.update")
+    from .access import can_edit_plan
+
+    if (departments is not None or priority_area is not None) and not can_edit_plan(actor):
+        departments = None
+        priority_area = None
+    before = {f: getattr(measure, f) for f in MEASURE_TEXT_FIELDS}
+    for field in MEASURE_TEXT_FIELDS:
+        if field in data:
+            setattr(measure, field, data[field])
+    fields = list(MEASURE_TEXT_FIELDS)
+    if priority_area is not None and priority_area.pk != measure.priority_area_id:
+        if priority_area.plan_id != measure.plan_id:
+            raise ValidationError(_("重点取組事項がこの計画のものではありません。"))
+        measure.priority_area = priority_area
+        measure.position = _next_position(priority_area.measures.all())
+        fields += ["priority_area", "position"]
+    measure.full_clean(exclude=["plan", "organization"])
+    save_if_unchanged(measure, version, fields)
+    changed = {f: [before[f], getattr(measure, f)] for f in MEASURE_TEXT_FIELDS if before[f] != getattr(measure, f)}
+    if departments is not None:
+        departments = _check_departments(measure.plan, departments)
+        _set_departments(measure, departments)
+        changed["departments"] = [d.name for d in departments]
+    audit_record(
+        actor=actor.user, organization=measure.organization, verb="measure.update", target=measure, data=changed
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, actor: Actor, measure: Measure) -> None:
+    require_plan_editor(actor, "measure.delete", measure)
+    audit_record(actor=actor.user, organization=measure.organization, verb="measure.delete", target=measure)
+    measure.delete()
+
+
+# --- roadmap ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roadmap_entry_create(*, actor: Actor, measure: Measure, label: str, start_fy: int, end_fy: int) -> RoadmapEntry:
+    """Add a labelled span to a measure's roadmap, inside the plan's period."""
+    require_measure_editor(actor, measure, "roadmap_entry.create")
+    check_span_in_period(measure.plan, start_fy, end_fy)
+    entry = RoadmapEntry.objects.create(
+        organization=measure.organization,
+        measure=measure,
+        label=label,
+        start_fy=start_fy,
+        end_fy=end_fy,
+        position=_next_position(measure.roadmap_entries.all()),
+    )
+    audit_record(actor=actor.user, organization=measure.organization, verb="roadmap_entry.create", target=entry)
+    return entry
+
+
+@transaction.atomic
+def roadmap_entry_update(*, actor: Actor, entry: RoadmapEntry, label: str, start_fy: int, end_fy: int) -> RoadmapEntry:
+    require_measure_editor(actor, entry.measure, "roadmap_entry.update")
+    check_span_in_period(entry.measure.plan, start_fy, end_fy)
+    before = str(entry)
+    entry.label, entry.start_fy, entry.end_fy = label, start_fy, end_fy
+    entry.save()
+    audit_record(
+        actor=actor.user,
+        organization=entry.organization,
+        verb="roadmap_entry.update",
+        target=entry,
+        data={"before": before},
+    )
+    return entry
+
+
+@transaction.atomic
+def roadmap_entry_delete(*, actor: Actor, entry: RoadmapEntry) -> None:
+    require_measure_editor(actor, entry.measure, "roadmap_entry.delete")
+    audit_record(actor=actor.user, organization=entry.organization, verb="roadmap_entry.delete", target=entry)
+    entry.delete()
+
+
+# --- revisions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_revision_publish(
+    *, actor: Actor, plan: Plan, published_on: dt.date, decided_by: str = "", note: str = ""
+) -> PlanRevision:
+    """Freeze the plan as it stands into a new numbered revision; earlier ones stay as they were."""
+    require_plan_editor(actor, "plan_revision.publish", plan)
+    Plan.objects.select_for_update().filter(pk=plan.pk).get()
+    number = (plan.revisions.aggregate(m=Max("number"))["m"] or 0) + 1
+    revision = PlanRevision.objects.create(
+        organization=plan.organization,
+        plan=plan,
+        number=number,
+        published_on=published_on,
+        decided_by=decided_by,
+        note=note,
+        snapshot=plan_snapshot(plan),
+        published_by=actor.user,
+    )
+    audit_record(actor=actor.user, organization=plan.organization, verb="plan_revision.publish", target=revision)
+    return revision

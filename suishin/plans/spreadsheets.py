@@ -1,0 +1,350 @@
+"""The 工程表 as a town files it: one sheet, Japanese headers, spans as merged cells.
+
+Export writes it; import reads the same layout back, reports every problem by row and column,
+and changes nothing unless the whole file is right. Rows are matched to measures by 施策番号.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from suishin.core.audit import audit_record
+from suishin.core.spreadsheets import cell_name, escape_formula, unescape_formula
+from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
+from suishin.tenants.actor import Actor
+from suishin.tenants.models import Department
+
+from .access import require_plan_editor
+from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
+from .selectors import plan_tree, roadmap_lanes
+
+FIXED_HEADERS = ["施策番号", "重点取組事項", "施策", "担当課"]
+NOTE_HEADER = "参考・備考"
+TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
+FIRST_YEAR_COLUMN = len(FIXED_HEADERS) + 1
+DEPARTMENT_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+_thin = Side(style="thin", color="666666")
+_border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_bar_fill = PatternFill("solid", fgColor="C5D7FB")
+_header_fill = PatternFill("solid", fgColor="E8F1FE")
+_area_fill = PatternFill("solid", fgColor="F2F2F2")
+
+
+def year_header(fiscal_year: int) -> str:
+    return f"{fiscal_year}年度\n（{wareki_fiscal_year(fiscal_year)}）"
+
+
+def roadmap_workbook(plan: Plan) -> Workbook:
+    """Return the plan's 工程表 as a workbook."""
+    years = plan.fiscal_years
+    note_column = FIRST_YEAR_COLUMN + len(years)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "工程表"
+    sheet.cell(TITLE_ROW, 1, escape_formula(f"{plan.title} 工程表")).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=note_column)
+    headers = FIXED_HEADERS + [year_header(y) for y in years] + [NOTE_HEADER]
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(HEADER_ROW, column, text)
+        cell.font = Font(bold=True)
+        cell.fill = _header_fill
+        cell.border = _border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row = FIRST_DATA_ROW
+    for group in plan_tree(plan):
+        for measure in group.measures:
+            departments = "、".join(o.department.name for o in measure.ownerships.all())
+            for lane in roadmap_lanes(list(measure.roadmap_entries.all())):
+                values = [measure.number, group.area.title, measure.title, departments]
+                for column, value in enumerate(values, start=1):
+                    cell = sheet.cell(row, column, escape_formula(value))
+                    cell.border = _border
+                    cell.alignment = Alignment(vertical="top", wrap_text=True)
+                for column in range(FIRST_YEAR_COLUMN, note_column + 1):
+                    sheet.cell(row, column).border = _border
+                for entry in lane:
+                    first = FIRST_YEAR_COLUMN + entry.start_fy - plan.start_fy
+                    last = FIRST_YEAR_COLUMN + entry.end_fy - plan.start_fy
+                    cell = sheet.cell(row, first, escape_formula(entry.label))
+                    cell.fill = _bar_fill
+                    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                    if last > first:
+                        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+                note = sheet.cell(row, note_column, escape_formula(measure.national_kpi_note))
+                note.alignment = Alignment(vertical="top", wrap_text=True)
+                row += 1
+    widths = [10, 22, 30, 16] + [18] * len(years) + [28]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[HEADER_ROW].height = 32
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, FIRST_YEAR_COLUMN)
+    sheet.print_area = f"A1:{get_column_letter(note_column)}{max(row - 1, HEADER_ROW)}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    return workbook
+
+
+def roadmap_xlsx_bytes(plan: Plan) -> bytes:
+    buffer = io.BytesIO()
+    roadmap_workbook(plan).save(buffer)
+    return buffer.getvalue()
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportProblem:
+    row: int
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = cell_name(self.row, self.column) if self.column else f"{self.row}行目"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportedSpan:
+    label: str
+    start_fy: int
+    end_fy: int
+
+
+@dataclass
+class ImportedMeasure:
+    row: int
+    number: str
+    area_title: str
+    title: str
+    departments: list[Department]
+    note: str
+    spans: list[ImportedSpan] = field(default_factory=list)
+
+
+@dataclass
+class RoadmapImport:
+    measures: list[ImportedMeasure]
+    problems: list[ImportProblem]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(unescape_formula(value)).strip()
+
+
+def parse_roadmap_sheet(plan: Plan, workbook) -> RoadmapImport:
+    """Read a 工程表 workbook against `plan`; return its rows and every problem found."""
+    sheet = workbook.worksheets[0]
+    problems: list[ImportProblem] = []
+
+    def problem(row: int, column: int | None, message: str) -> None:
+        problems.append(ImportProblem(row, column, message))
+
+    # Header: the fixed columns, then fiscal years, then the note column.
+    for column, expected in enumerate(FIXED_HEADERS, start=1):
+        found = _text(sheet.cell(HEADER_ROW, column).value)
+        if found != expected:
+            problem(
+                HEADER_ROW,
+                column,
+                _("見出しは「%(expected)s」のはずですが「%(found)s」です。") % {"expected": expected, "found": found},
+            )
+    year_columns: dict[int, int] = {}
+    note_column = None
+    column = FIRST_YEAR_COLUMN
+    while column <= sheet.max_column:
+        header = _text(sheet.cell(HEADER_ROW, column).value)
+        if header == NOTE_HEADER:
+            note_column = column
+            break
+        if not header:
+            problem(HEADER_ROW, column, _("年度の見出しが空です。"))
+        else:
+            try:
+                year = parse_fiscal_year(header.replace("\n", ""))
+            except WarekiError as error:
+                problem(HEADER_ROW, column, str(error.args[0]))
+            else:
+                if not plan.start_fy <= year <= plan.end_fy:
+                    problem(
+                        HEADER_ROW,
+                        column,
+                        _("「%(text)s」は計画期間（%(start)s〜%(end)s）の外です。")
+                        % {
+                            "text": header.replace("\n", ""),
+                            "start": fiscal_year_label(plan.start_fy),
+                            "end": fiscal_year_label(plan.end_fy),
+                        },
+                    )
+                elif year in year_columns.values():
+                    problem(HEADER_ROW, column, _("%(year)s年度の列が重複しています。") % {"year": year})
+                else:
+                    year_columns[column] = year
+        column += 1
+    if note_column is None:
+        problem(HEADER_ROW, None, _("見出し「%(header)s」の列がありません。") % {"header": NOTE_HEADER})
+    if problems:
+        return RoadmapImport([], problems)
+
+    # Spans: merged cells across year columns on one row; a single cell is a one-year span.
+    merged_tops: dict[tuple[int, int], int] = {}
+    covered: set[tuple[int, int]] = set()
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row < FIRST_DATA_ROW:
+            continue
+        if merged.min_row != merged.max_row:
+            problem(
+                merged.min_row,
+                merged.min_col,
+                _("縦に結合されたセルは使えません（%(range)s）。") % {"range": merged.coord},
+            )
+            continue
+        if merged.min_col not in year_columns or merged.max_col not in year_columns:
+            problem(
+                merged.min_row,
+                merged.min_col,
+                _("年度の列の外にかかる結合セルがあります（%(range)s）。") % {"range": merged.coord},
+            )
+            continue
+        merged_tops[(merged.min_row, merged.min_col)] = merged.max_col
+        covered.update((merged.min_row, c) for c in range(merged.min_col + 1, merged.max_col + 1))
+
+    areas = {area.title: area for area in plan.priority_areas.all()}
+    departments = {d.name: d for d in Department.objects.for_organization(plan.organization)}
+    known_numbers = set(plan.measures.values_list("number", flat=True))
+    by_key: dict[str, ImportedMeasure] = {}
+    measures: list[ImportedMeasure] = []
+    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        cells = [sheet.cell(row, c) for c in range(1, note_column + 1)]
+        if all(c.value in (None, "") for c in cells):
+            continue
+        for cell in cells:
+            if cell.data_type == "f":
+                problem(row, cell.column, _("数式は取り込めません。値を入力してください。"))
+        number, area_title, title, department_text = (_text(cells[i].value) for i in range(4))
+        note = _text(sheet.cell(row, note_column).value)
+        if number and number not in known_numbers:
+            problem(
+                row,
+                1,
+                _("施策番号「%(number)s」はこの計画にありません。新しい施策は番号を空欄にしてください。")
+                % {"number": number},
+            )
+        if area_title not in areas:
+            problem(
+                row,
+                2,
+                _("重点取組事項「%(title)s」はこの計画にありません。") % {"title": area_title}
+                if area_title
+                else _("重点取組事項が空です。"),
+            )
+        if not title:
+            problem(row, 3, _("施策名が空です。"))
+        elif len(title) > Measure._meta.get_field("title").max_length:
+            problem(row, 3, _("施策名が長すぎます（200文字以内）。"))
+        owners = []
+        for name in (n.strip() for n in DEPARTMENT_SEPARATORS.split(department_text)):
+            if not name:
+                continue
+            if name in departments:
+                owners.append(departments[name])
+            else:
+                problem(row, 4, _("担当課「%(name)s」は登録されていません。") % {"name": name})
+        spans = []
+        for column, year in year_columns.items():
+            if (row, column) in covered:
+                continue
+            label = _text(sheet.cell(row, column).value)
+            last_column = merged_tops.get((row, column), column)
+            if not label:
+                continue
+            if len(label) > RoadmapEntry._meta.get_field("label").max_length:
+                problem(row, column, _("工程の内容が長すぎます（200文字以内）。"))
+            spans.append(ImportedSpan(label, year, year_columns[last_column]))
+        key = number or f"new:{area_title}:{title}"
+        existing = by_key.get(key)
+        if existing is None:
+            imported = ImportedMeasure(row, number, area_title, title, owners, note, spans)
+            by_key[key] = imported
+            measures.append(imported)
+            continue
+        if (existing.area_title, existing.title) != (area_title, title):
+            problem(
+                row,
+                3,
+                _("施策番号「%(number)s」が%(first)s行目と違う施策名・重点取組事項になっています。")
+                % {"number": number, "first": existing.row},
+            )
+        existing.spans.extend(spans)
+        if note and not existing.note:
+            existing.note = note
+    return RoadmapImport(measures, problems)
+
+
+@transaction.atomic
+def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -> dict:
+    """Apply a problem-free import: update measures by 施策番号, add new ones, replace their spans."""
+    from .services import next_measure_number
+
+    require_plan_editor(actor, "roadmap.import", plan)
+    if imported.problems:
+        raise ValueError("an import with problems is never applied")
+    areas = {area.title: area for area in plan.priority_areas.all()}
+    existing = {m.number: m for m in plan.measures.all()}
+    created = updated = 0
+    for row in imported.measures:
+        area = areas[row.area_title]
+        measure = existing.get(row.number)
+        if measure is None:
+            measure = Measure.objects.create(
+                organization=plan.organization,
+                plan=plan,
+                priority_area=area,
+                number=next_measure_number(plan, area),
+                position=area.measures.count() + 1,
+                title=row.title,
+                national_kpi_note=row.note,
+            )
+            created += 1
+        else:
+            measure.title = row.title
+            measure.priority_area = area
+            measure.national_kpi_note = row.note
+            measure.version += 1
+            measure.save(update_fields=["title", "priority_area", "national_kpi_note", "version", "updated_at"])
+            updated += 1
+        measure.ownerships.all().delete()
+        MeasureDepartment.objects.bulk_create(
+            MeasureDepartment(organization=plan.organization, measure=measure, department=d)
+            for d in dict.fromkeys(row.departments)
+        )
+        measure.roadmap_entries.all().delete()
+        RoadmapEntry.objects.bulk_create(
+            RoadmapEntry(
+                organization=plan.organization,
+                measure=measure,
+                label=span.label,
+                start_fy=span.start_fy,
+                end_fy=span.end_fy,
+                position=position,
+            )
+            for position, span in enumerate(row.spans, start=1)
+        )
+    summary = {"created": created, "updated": updated}
+    audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
+    return summary

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("new/", views.plan_create, name="plan_create"),
+    path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("<int:plan_id>/goals/new/", views.goal_create, name="goal_create"),
+    path("goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
+    path("goals/<int:goal_id>/delete/", views.goal_delete, name="goal_delete"),
+    path("<int:plan_id>/areas/new/", views.area_create, name="area_create"),
+    path("areas/<int:area_id>/edit/", views.area_edit, name="area_edit"),
+    path("areas/<int:area_id>/delete/", views.area_delete, name="area_delete"),
+    path("<int:plan_id>/measures/", views.measure_list, name="measure_list"),
+    path("<int:plan_id>/measures/new/", views.measure_create, name="measure_create"),
+    path("measures/<int:measure_id>/", views.measure_detail, name="measure_detail"),
+    path("measures/<int:measure_id>/edit/", views.measure_edit, name="measure_edit"),
+    path("measures/<int:measure_id>/delete/", views.measure_delete, name="measure_delete"),
+    path("measures/<int:measure_id>/roadmap/new/", views.roadmap_entry_create, name="roadmap_entry_create"),
+    path("roadmap-entries/<int:entry_id>/edit/", views.roadmap_entry_edit, name="roadmap_entry_edit"),
+    path("roadmap-entries/<int:entry_id>/delete/", views.roadmap_entry_delete, name="roadmap_entry_delete"),
+    path("<int:plan_id>/roadmap/", views.roadmap, name="roadmap"),
+    path("<int:plan_id>/roadmap.xlsx", views.roadmap_export, name="roadmap_export"),
+    path("<int:plan_id>/roadmap/import/", views.roadmap_import, name="roadmap_import"),
+    path("<int:plan_id>/revisions/", views.revision_list, name="revision_list"),
+    path("<int:plan_id>/revisions/publish/", views.revision_publish, name="revision_publish"),
+    path("<int:plan_id>/revisions/compare/", views.revision_compare, name="revision_compare"),
+    path("revisions/<int:revision_id>/", views.revision_detail, name="revision_detail"),
+]

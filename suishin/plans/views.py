@@ -1,0 +1,623 @@
+"""Plan pages. Each view: access check first, then a form or a selector, then a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from suishin.core.concurrency import ConcurrentEditError
+from suishin.core.uploads import UploadError, open_xlsx_upload
+from suishin.tenants.access import require_actor
+
+from . import services
+from .access import (
+    access_goal,
+    access_measure,
+    access_plan,
+    access_priority_area,
+    access_revision,
+    access_roadmap_entry,
+    can_edit_measure,
+    can_edit_plan,
+    require_measure_editor,
+    require_plan_editor,
+)
+from .forms import (
+    MEASURE_FIELDS,
+    GoalForm,
+    MeasureFilterForm,
+    MeasureForm,
+    PlanCreateForm,
+    PlanForm,
+    PriorityAreaForm,
+    RevisionCompareForm,
+    RevisionPublishForm,
+    RoadmapEntryForm,
+    RoadmapImportForm,
+)
+from .national_templates import national_structure
+from .selectors import departments_of, measure_page, plan_tree, plans_of, roadmap_lanes
+from .snapshots import plan_diff, plan_snapshot
+from .spreadsheets import parse_roadmap_sheet, roadmap_import_apply, roadmap_xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request):
+    actor = require_actor(request)
+    return render(request, "plans/plan_list.html", {"plans": plans_of(actor), "can_edit": can_edit_plan(actor)})
+
+
+@login_required
+def plan_create(request):
+    actor = require_actor(request)
+    require_plan_editor(actor, "plan.create")
+    plans = plans_of(actor)
+    form = PlanCreateForm(request.POST or None, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        template, based_on = data["template"], None
+        if template == "copy":
+            based_on = data["copy_from"]
+            structure = plan_snapshot(based_on)
+        elif template == "blank":
+            structure = {}
+        else:
+            structure = national_structure(template)
+        structure.update(title=data["title"], start_fy=data["start_fy"], end_fy=data["end_fy"])
+        try:
+            plan = services.plan_create(actor=actor, structure=structure, based_on=based_on)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("計画「%(title)s」を作りました。") % {"title": plan.title})
+            return redirect(plan)
+    return render(request, "plans/plan_create.html", {"form": form})
+
+
+@login_required
+def plan_detail(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "goals": plan.goals.all(),
+            "tree": plan_tree(plan),
+            "can_edit": can_edit_plan(actor),
+            "latest_revision": plan.revisions.first(),
+        },
+    )
+
+
+@login_required
+def plan_edit(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "plan.update", plan)
+    initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS} | {"version": plan.version}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.plan_update(actor=actor, plan=plan, version=version, data=data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("計画を保存しました。"))
+            return redirect(plan)
+    return render(
+        request,
+        "plans/form_page.html",
+        {"form": form, "plan": plan, "title": _("計画の基本事項を編集"), "cancel_url": plan.get_absolute_url()},
+    )
+
+
+# --- goals and priority areas -----------------------------------------------------------------
+
+
+@login_required
+def goal_create(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "goal.create", plan)
+    form = GoalForm(request.POST or None)
+    del form.fields["position"]
+    if request.method == "POST" and form.is_valid():
+        services.goal_create(actor=actor, plan=plan, **form.cleaned_data)
+        messages.success(request, _("取組目標を追加しました。"))
+        return redirect(plan)
+    return render(
+        request,
+        "plans/form_page.html",
+        {"form": form, "plan": plan, "title": _("取組目標を追加"), "cancel_url": plan.get_absolute_url()},
+    )
+
+
+@login_required
+def goal_edit(request, goal_id):
+    actor = require_actor(request)
+    goal = access_goal(actor, goal_id)
+    require_plan_editor(actor, "goal.update", goal)
+    initial = {"title": goal.title, "description": goal.description, "position": goal.position}
+    form = GoalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.goal_update(actor=actor, goal=goal, **form.cleaned_data)
+        messages.success(request, _("取組目標を保存しました。"))
+        return redirect(goal.plan)
+    return render(
+        request,
+        "plans/form_page.html",
+        {
+            "form": form,
+            "plan": goal.plan,
+            "title": _("取組目標を編集"),
+            "cancel_url": goal.plan.get_absolute_url(),
+            "delete_url": "plans:goal_delete",
+            "delete_id": goal.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request, goal_id):
+    actor = require_actor(request)
+    goal = access_goal(actor, goal_id)
+    services.goal_delete(actor=actor, goal=goal)
+    messages.success(request, _("取組目標を削除しました。"))
+    return redirect(goal.plan)
+
+
+@login_required
+def area_create(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "priority_area.create", plan)
+    form = PriorityAreaForm(request.POST or None, plan=plan)
+    del form.fields["position"]
+    if request.method == "POST" and form.is_valid():
+        services.priority_area_create(actor=actor, plan=plan, **form.cleaned_data)
+        messages.success(request, _("重点取組事項を追加しました。"))
+        return redirect(plan)
+    return render(
+        request,
+        "plans/form_page.html",
+        {"form": form, "plan": plan, "title": _("重点取組事項を追加"), "cancel_url": plan.get_absolute_url()},
+    )
+
+
+@login_required
+def area_edit(request, area_id):
+    actor = require_actor(request)
+    area = access_priority_area(actor, area_id)
+    require_plan_editor(actor, "priority_area.update", area)
+    initial = {
+        "title": area.title,
+        "description": area.description,
+        "cross_cutting": area.cross_cutting,
+        "position": area.position,
+    }
+    form = PriorityAreaForm(request.POST or None, initial=initial, plan=area.plan, area=area)
+    if request.method == "POST" and form.is_valid():
+        services.priority_area_update(actor=actor, area=area, **form.cleaned_data)
+        messages.success(request, _("重点取組事項を保存しました。"))
+        return redirect(area.plan)
+    return render(
+        request,
+        "plans/form_page.html",
+        {
+            "form": form,
+            "plan": area.plan,
+            "title": _("重点取組事項を編集"),
+            "cancel_url": area.plan.get_absolute_url(),
+            "delete_url": "plans:area_delete",
+            "delete_id": area.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def area_delete(request, area_id):
+    actor = require_actor(request)
+    area = access_priority_area(actor, area_id)
+    try:
+        services.priority_area_delete(actor=actor, area=area)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("plans:area_edit", area_id=area.pk)
+    messages.success(request, _("重点取組事項を削除しました。"))
+    return redirect(area.plan)
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+@login_required
+def measure_list(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
+    department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
+    page = measure_page(plan, request.GET.get("page"), department)
+    return render(
+        request,
+        "plans/measure_list.html",
+        {
+            "plan": plan,
+            "page": page,
+            "filter_form": filter_form,
+            "department": department,
+            "can_edit": can_edit_plan(actor),
+        },
+    )
+
+
+@login_required
+def measure_create(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "measure.create", plan)
+    initial = {"stage": "digitalization"}
+    area_id = request.GET.get("area")
+    if area_id and area_id.isdigit():
+        initial["priority_area"] = area_id
+    form = MeasureForm(
+        request.POST or None,
+        initial=initial,
+        plan=plan,
+        departments=departments_of(actor),
+        can_structure=True,
+        is_new=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        measure = services.measure_create(
+            actor=actor,
+            plan=plan,
+            priority_area=data["priority_area"],
+            data={f: data[f] for f in MEASURE_FIELDS},
+            departments=data["departments"],
+        )
+        messages.success(
+            request,
+            _("施策「%(title)s」を追加しました（施策番号 %(number)s）。")
+            % {"title": measure.title, "number": measure.number},
+        )
+        return redirect(measure)
+    return render(request, "plans/measure_form.html", {"form": form, "plan": plan, "title": _("施策を追加")})
+
+
+@login_required
+def measure_detail(request, measure_id):
+    actor = require_actor(request)
+    measure = access_measure(actor, measure_id)
+    ownerships = list(measure.ownerships.select_related("department"))
+    owner_ids = {o.department_id for o in ownerships}
+    entries = list(measure.roadmap_entries.all())
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "plan": measure.plan,
+            "measure": measure,
+            "departments": [o.department for o in ownerships],
+            "entries": entries,
+            "lanes": roadmap_lanes(entries),
+            "years": measure.plan.fiscal_years,
+            "can_edit": can_edit_measure(actor, measure, owner_ids),
+            "can_edit_plan": can_edit_plan(actor),
+        },
+    )
+
+
+@login_required
+def measure_edit(request, measure_id):
+    actor = require_actor(request)
+    measure = access_measure(actor, measure_id)
+    require_measure_editor(actor, measure, "measure.update")
+    can_structure = can_edit_plan(actor)
+    initial = {f: getattr(measure, f) for f in MEASURE_FIELDS} | {
+        "version": measure.version,
+        "priority_area": measure.priority_area_id,
+        "departments": list(measure.ownerships.values_list("department_id", flat=True)),
+    }
+    form = MeasureForm(
+        request.POST or None,
+        initial=initial,
+        plan=measure.plan,
+        departments=departments_of(actor),
+        can_structure=can_structure,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measure_update(
+                actor=actor,
+                measure=measure,
+                version=data["version"],
+                data={f: data[f] for f in MEASURE_FIELDS},
+                departments=data.get("departments"),
+                priority_area=data.get("priority_area"),
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("施策を保存しました。"))
+            return redirect(measure)
+    return render(
+        request,
+        "plans/measure_form.html",
+        {"form": form, "plan": measure.plan, "measure": measure, "title": _("施策を編集")},
+    )
+
+
+@login_required
+@require_POST
+def measure_delete(request, measure_id):
+    actor = require_actor(request)
+    measure = access_measure(actor, measure_id)
+    services.measure_delete(actor=actor, measure=measure)
+    messages.success(request, _("施策「%(title)s」を削除しました。") % {"title": measure.title})
+    return redirect(measure.plan)
+
+
+# --- roadmap ----------------------------------------------------------------------------------
+
+
+@login_required
+def roadmap_entry_create(request, measure_id):
+    actor = require_actor(request)
+    measure = access_measure(actor, measure_id)
+    require_measure_editor(actor, measure, "roadmap_entry.create")
+    form = RoadmapEntryForm(
+        request.POST or None,
+        plan=measure.plan,
+        initial={"start_fy": measure.plan.start_fy, "end_fy": measure.plan.end_fy},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_entry_create(actor=actor, measure=measure, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("工程を追加しました。"))
+            return redirect(measure)
+    return render(
+        request,
+        "plans/form_page.html",
+        {
+            "form": form,
+            "plan": measure.plan,
+            "measure": measure,
+            "title": _("工程を追加"),
+            "cancel_url": measure.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def roadmap_entry_edit(request, entry_id):
+    actor = require_actor(request)
+    entry = access_roadmap_entry(actor, entry_id)
+    measure = entry.measure
+    require_measure_editor(actor, measure, "roadmap_entry.update")
+    form = RoadmapEntryForm(
+        request.POST or None,
+        plan=measure.plan,
+        initial={"label": entry.label, "start_fy": entry.start_fy, "end_fy": entry.end_fy},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_entry_update(actor=actor, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("工程を保存しました。"))
+            return redirect(measure)
+    return render(
+        request,
+        "plans/form_page.html",
+        {
+            "form": form,
+            "plan": measure.plan,
+            "measure": measure,
+            "title": _("工程を編集"),
+            "cancel_url": measure.get_absolute_url(),
+            "delete_url": "plans:roadmap_entry_delete",
+            "delete_id": entry.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def roadmap_entry_delete(request, entry_id):
+    actor = require_actor(request)
+    entry = access_roadmap_entry(actor, entry_id)
+    services.roadmap_entry_delete(actor=actor, entry=entry)
+    messages.success(request, _("工程を削除しました。"))
+    return redirect(entry.measure)
+
+
+@login_required
+def roadmap(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
+    department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
+    years = plan.fiscal_years
+    rows = []
+    for group in plan_tree(plan, department):
+        if not group.measures:
+            continue
+        rows.append({"area": group.area})
+        for measure in group.measures:
+            lanes = roadmap_lanes(list(measure.roadmap_entries.all()))
+            for index, lane in enumerate(lanes):
+                rows.append(
+                    {
+                        "measure": measure,
+                        "first": index == 0,
+                        "lane_count": len(lanes),
+                        "cells": _lane_cells(lane, years),
+                    }
+                )
+    return render(
+        request,
+        "plans/roadmap.html",
+        {
+            "plan": plan,
+            "years": years,
+            "rows": rows,
+            "filter_form": filter_form,
+            "department": department,
+            "column_count": len(years) + 2,
+            "can_edit": can_edit_plan(actor),
+        },
+    )
+
+
+def _lane_cells(lane, years):
+    """Return the cells of one roadmap row: each a span with its entry, or an empty year."""
+    cells, year = [], years[0]
+    by_start = {entry.start_fy: entry for entry in lane}
+    while year <= years[-1]:
+        entry = by_start.get(year)
+        if entry is not None:
+            cells.append({"entry": entry, "colspan": entry.end_fy - entry.start_fy + 1})
+            year = entry.end_fy + 1
+        else:
+            cells.append({"entry": None, "colspan": 1, "year": year})
+            year += 1
+    return cells
+
+
+@login_required
+def roadmap_export(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    response = HttpResponse(roadmap_xlsx_bytes(plan), content_type=XLSX)
+    filename = f"roadmap-{plan.organization.local_government_code}-{plan.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def roadmap_import(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "roadmap.import", plan)
+    form = RoadmapImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            workbook = open_xlsx_upload(form.cleaned_data["file"])
+        except UploadError as error:
+            form.add_error("file", str(error))
+        else:
+            imported = parse_roadmap_sheet(plan, workbook)
+            problems = imported.problems
+            if not problems:
+                summary = roadmap_import_apply(actor=actor, plan=plan, imported=imported)
+                messages.success(
+                    request, _("工程表を取り込みました（更新 %(updated)s件、追加 %(created)s件）。") % summary
+                )
+                return redirect("plans:roadmap", plan_id=plan.pk)
+    status = 400 if request.method == "POST" and (problems or form.errors) else 200
+    return render(
+        request, "plans/roadmap_import.html", {"form": form, "plan": plan, "problems": problems}, status=status
+    )
+
+
+# --- revisions --------------------------------------------------------------------------------
+
+
+@login_required
+def revision_list(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    revisions = list(plan.revisions.all())
+    return render(
+        request,
+        "plans/revision_list.html",
+        {
+            "plan": plan,
+            "revisions": revisions,
+            "can_edit": can_edit_plan(actor),
+            "publish_form": RevisionPublishForm(initial={"published_on": timezone.localdate()}),
+            "compare_form": RevisionCompareForm(revisions=revisions),
+        },
+    )
+
+
+@login_required
+def revision_publish(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "plan_revision.publish", plan)
+    form = RevisionPublishForm(request.POST or None, initial={"published_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        revision = services.plan_revision_publish(actor=actor, plan=plan, **form.cleaned_data)
+        messages.success(request, _("第%(n)s版として公開しました。") % {"n": revision.number})
+        return redirect("plans:revision_list", plan_id=plan.pk)
+    return render(
+        request,
+        "plans/form_page.html",
+        {"form": form, "plan": plan, "title": _("改定版を公開"), "cancel_url": plan.get_absolute_url()},
+    )
+
+
+@login_required
+def revision_detail(request, revision_id):
+    actor = require_actor(request)
+    revision = access_revision(actor, revision_id)
+    return render(
+        request,
+        "plans/revision_detail.html",
+        {"plan": revision.plan, "revision": revision, "snapshot": revision.snapshot},
+    )
+
+
+@login_required
+def revision_compare(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    revisions = list(plan.revisions.all())
+    form = RevisionCompareForm(request.GET or None, revisions=revisions)
+    changes, labels = None, {}
+    if form.is_valid():
+        by_id = {str(r.pk): r for r in revisions}
+
+        def state(key):
+            if key == "current":
+                return plan_snapshot(plan), _("編集中の内容")
+            revision = by_id.get(key)
+            if revision is None:
+                raise Http404
+            return revision.snapshot, _("第%(n)s版") % {"n": revision.number}
+
+        (old, labels["old"]), (new, labels["new"]) = state(form.cleaned_data["old"]), state(form.cleaned_data["new"])
+        changes = plan_diff(old, new)
+    return render(
+        request, "plans/revision_compare.html", {"plan": plan, "form": form, "changes": changes, "labels": labels}
+    )

@@ -1,0 +1,41 @@
+"""Who is acting: the user, their organization, roles and departments."""
+
+from dataclasses import dataclass, field
+
+from suishin.tenants.models import Membership, Organization, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    organization: Organization | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.has_role(Role.SECRETARIAT)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for value, label in Role.choices if value in self.roles]
+
+
+def actor_for_user(user) -> Actor:
+    """Return the actor of `user`, with one query for all their memberships."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Actor(user=user, organization=None)
+    memberships = list(Membership.objects.filter(user=user).select_related("organization"))
+    if not memberships:
+        return Actor(user=user, organization=None)
+    organization = memberships[0].organization
+    own = [m for m in memberships if m.organization_id == organization.pk]
+    return Actor(
+        user=user,
+        organization=organization,
+        roles=frozenset(m.role for m in own),
+        department_ids=frozenset(m.department_id for m in own if m.department_id),
+    )

@@ -1,0 +1,136 @@
+"""Organizations (自治体), their departments (課・局) and who works in them with which role."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from suishin.core.models import BaseModel
+from suishin.tenants.local_government_code import validate_local_government_code
+
+
+class Organization(BaseModel):
+    """A prefecture or a municipality: one tenant of Suishin."""
+
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("都道府県")
+        MUNICIPALITY = "municipality", _("市区町村")
+
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    local_government_code = models.CharField(
+        _("全国地方公共団体コード"),
+        max_length=6,
+        unique=True,
+        validators=[validate_local_government_code],
+    )
+    name = models.CharField(_("団体名"), max_length=100)
+    prefecture = models.ForeignKey(
+        "self",
+        verbose_name=_("都道府県"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        limit_choices_to={"kind": "prefecture"},
+    )
+    population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["local_government_code"]
+        verbose_name = _("団体")
+        verbose_name_plural = _("団体")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantQuerySet(models.QuerySet):
+    """Queryset of a tenant-owned model: always narrowed to one organization in views."""
+
+    def for_organization(self, organization: Organization) -> "TenantQuerySet":
+        return self.filter(organization=organization)
+
+
+TenantManager = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantModel(BaseModel):
+    """Abstract base of every tenant-owned table: it carries its organization."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("団体"), on_delete=models.PROTECT, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+class Department(TenantModel):
+    """A 課 or 局 of an organization; a 局 is the parent of its 課."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位組織"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(_("組織コード"), max_length=20)
+    name = models.CharField(_("組織名"), max_length=100)
+    position = models.PositiveIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["organization", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="department_code_unique"),
+            models.UniqueConstraint(fields=["organization", "name"], name="department_name_unique"),
+        ]
+        verbose_name = _("組織（課・局）")
+        verbose_name_plural = _("組織（課・局）")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("管理者")
+    SECRETARIAT = "secretariat", _("事務局")
+    COMMITTEE = "committee", _("推進委員")
+    DEPARTMENT = "department", _("担当課")
+    COUNCIL = "council", _("評議会")
+    STAFF = "staff", _("職員")
+
+
+class Membership(TenantModel):
+    """A user's role in an organization; a department user also names their department."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ユーザー"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属課"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+
+    class Meta:
+        ordering = ["organization", "user", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "department"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role="department") | models.Q(department__isnull=False),
+                name="membership_department_role_has_department",
+            ),
+        ]
+        verbose_name = _("所属・役割")
+        verbose_name_plural = _("所属・役割")
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.get_role_display()}"

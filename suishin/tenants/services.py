@@ -1,0 +1,71 @@
+"""Create organizations, departments and memberships, with their audit entries."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from suishin.core.audit import audit_record
+from suishin.tenants.actor import Actor
+from suishin.tenants.models import Department, Membership, Organization, Role
+
+
+def system_actor(organization: Organization | None, *roles: str) -> Actor:
+    """Return the actor of a management command working on `organization`."""
+    return Actor(user=None, organization=organization, roles=frozenset(roles or (Role.ADMIN, Role.SECRETARIAT)))
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: Actor,
+    kind: str,
+    local_government_code: str,
+    name: str,
+    prefecture: Organization | None = None,
+    population: int | None = None,
+) -> Organization:
+    organization = Organization(
+        kind=kind, local_government_code=local_government_code, name=name, prefecture=prefecture, population=population
+    )
+    organization.full_clean()
+    organization.save()
+    audit_record(actor=actor.user, organization=organization, verb="organization.create", target=organization)
+    return organization
+
+
+@transaction.atomic
+def department_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    code: str,
+    name: str,
+    parent: Department | None = None,
+    position: int = 0,
+) -> Department:
+    if not actor.has_role(Role.ADMIN) or actor.organization != organization:
+        raise PermissionError("only an admin of the organization adds departments")
+    department = Department(organization=organization, code=code, name=name, parent=parent, position=position)
+    department.full_clean()
+    department.save()
+    audit_record(actor=actor.user, organization=organization, verb="department.create", target=department)
+    return department
+
+
+@transaction.atomic
+def user_create_with_role(
+    *,
+    actor: Actor,
+    organization: Organization,
+    username: str,
+    password: str,
+    role: str,
+    department: Department | None = None,
+    full_name: str = "",
+):
+    """Create a login for a person of `organization` with one role."""
+    if not actor.has_role(Role.ADMIN) or actor.organization != organization:
+        raise PermissionError("only an admin of the organization adds users")
+    user = get_user_model().objects.create_user(username=username, password=password, first_name=full_name)
+    Membership.objects.create(organization=organization, user=user, role=role, department=department)
+    audit_record(actor=actor.user, organization=organization, verb="user.create", target=user, data={"role": role})
+    return user
