@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from suishin.plans.selectors import plans_of
 from suishin.tenants.access import require_actor
 
 
 @login_required
+@require_safe
 def home(request):
     actor = require_actor(request)
     return render(request, "core/home.html", {"plans": plans_of(actor)[:10]})

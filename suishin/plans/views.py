@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from suishin.core.concurrency import ConcurrentEditError
 from suishin.core.uploads import UploadError, open_xlsx_upload
@@ -56,6 +56,7 @@ def _form_errors_from(form, error: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def plan_list(request):
     actor = require_actor(request)
     return render(request, "plans/plan_list.html", {"plans": plans_of(actor), "can_edit": can_edit_plan(actor)})
@@ -89,6 +90,7 @@ def plan_create(request):
 
 
 @login_required
+@require_safe
 def plan_detail(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
@@ -180,6 +182,7 @@ def goal_edit(request, goal_id):
 def goal_delete(request, goal_id):
     actor = require_actor(request)
     goal = access_goal(actor, goal_id)
+    require_plan_editor(actor, "goal.delete", goal)
     services.goal_delete(actor=actor, goal=goal)
     messages.success(request, _("取組目標を削除しました。"))
     return redirect(goal.plan)
@@ -238,6 +241,7 @@ def area_edit(request, area_id):
 def area_delete(request, area_id):
     actor = require_actor(request)
     area = access_priority_area(actor, area_id)
+    require_plan_editor(actor, "priority_area.delete", area)
     try:
         services.priority_area_delete(actor=actor, area=area)
     except ValidationError as error:
@@ -251,6 +255,7 @@ def area_delete(request, area_id):
 
 
 @login_required
+@require_safe
 def measure_list(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
@@ -306,6 +311,7 @@ def measure_create(request, plan_id):
 
 
 @login_required
+@require_safe
 def measure_detail(request, measure_id):
     actor = require_actor(request)
     measure = access_measure(actor, measure_id)
@@ -376,6 +382,7 @@ def measure_edit(request, measure_id):
 def measure_delete(request, measure_id):
     actor = require_actor(request)
     measure = access_measure(actor, measure_id)
+    require_plan_editor(actor, "measure.delete", measure)
     services.measure_delete(actor=actor, measure=measure)
     messages.success(request, _("施策「%(title)s」を削除しました。") % {"title": measure.title})
     return redirect(measure.plan)
@@ -454,12 +461,14 @@ def roadmap_entry_edit(request, entry_id):
 def roadmap_entry_delete(request, entry_id):
     actor = require_actor(request)
     entry = access_roadmap_entry(actor, entry_id)
+    require_measure_editor(actor, entry.measure, "roadmap_entry.delete")
     services.roadmap_entry_delete(actor=actor, entry=entry)
     messages.success(request, _("工程を削除しました。"))
     return redirect(entry.measure)
 
 
 @login_required
+@require_safe
 def roadmap(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
@@ -513,6 +522,7 @@ def _lane_cells(lane, years):
 
 
 @login_required
+@require_safe
 def roadmap_export(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
@@ -553,6 +563,7 @@ def roadmap_import(request, plan_id):
 
 
 @login_required
+@require_safe
 def revision_list(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
@@ -588,6 +599,7 @@ def revision_publish(request, plan_id):
 
 
 @login_required
+@require_safe
 def revision_detail(request, revision_id):
     actor = require_actor(request)
     revision = access_revision(actor, revision_id)
@@ -599,6 +611,7 @@ def revision_detail(request, revision_id):
 
 
 @login_required
+@require_safe
 def revision_compare(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)

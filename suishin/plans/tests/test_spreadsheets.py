@@ -1,0 +1,167 @@
+import io
+
+import openpyxl
+import pytest
+
+from suishin.core.uploads import UploadError, open_xlsx_upload
+from suishin.plans import services
+from suishin.plans.models import Measure, RoadmapEntry
+from suishin.plans.snapshots import plan_snapshot
+from suishin.plans.spreadsheets import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    parse_roadmap_sheet,
+    roadmap_import_apply,
+    roadmap_workbook,
+    roadmap_xlsx_bytes,
+)
+
+
+def reopen(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def as_upload(workbook) -> io.BytesIO:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def import_workbook(cast, plan, workbook):
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
+    if not imported.problems:
+        roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+    return imported
+
+
+def test_export_is_one_sheet_laid_out_as_towns_file_it(plan):
+    sheet = reopen(roadmap_xlsx_bytes(plan)).active
+    headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, sheet.max_column + 1)]
+    assert headers[:4] == ["施策番号", "重点取組事項", "施策", "担当課"]
+    assert headers[4] == "2021年度\n（令和3年度）"
+    assert headers[-2] == "2025年度\n（令和7年度）"
+    assert headers[-1] == "参考・備考"
+    assert sheet.freeze_panes == "E3"
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.print_area
+    merged = [str(r) for r in sheet.merged_cells.ranges if r.min_row >= FIRST_DATA_ROW]
+    assert "F3:I3" in merged  # 実施 spans 2022–2025 on the first measure's row
+
+
+def test_export_then_import_gives_the_same_plan(cast, plan):
+    before = plan_snapshot(plan)
+    imported = import_workbook(cast, plan, roadmap_workbook(plan))
+    assert imported.problems == []
+    assert plan_snapshot(plan) == before
+
+
+def test_import_of_an_edited_file_updates_and_never_duplicates(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    number = sheet.cell(FIRST_DATA_ROW, 1).value
+    sheet.cell(FIRST_DATA_ROW, 3).value = "改名した施策"
+    sheet.unmerge_cells(start_row=FIRST_DATA_ROW, start_column=6, end_row=FIRST_DATA_ROW, end_column=9)
+    sheet.cell(FIRST_DATA_ROW, 6).value = "前倒し"
+    sheet.cell(FIRST_DATA_ROW, 7).value = "本格実施"
+    sheet.merge_cells(start_row=FIRST_DATA_ROW, start_column=7, end_row=FIRST_DATA_ROW, end_column=9)
+    count = Measure.objects.count()
+    assert import_workbook(cast, plan, workbook).problems == []
+    assert Measure.objects.count() == count
+    measure = plan.measures.get(number=number)
+    assert measure.title == "改名した施策"
+    spans = [(e.label, e.start_fy, e.end_fy) for e in measure.roadmap_entries.order_by("start_fy")]
+    assert spans == [("準備1-1", 2021, 2021), ("前倒し", 2022, 2022), ("本格実施", 2023, 2025)]
+
+
+def test_row_without_number_adds_a_measure(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    row = sheet.max_row + 1
+    for column, value in enumerate(["", "重点取組事項1", "新しい施策", cast.town.departments[1].name], start=1):
+        sheet.cell(row, column, value)
+    sheet.cell(row, 5, "検討")
+    count = Measure.objects.count()
+    assert import_workbook(cast, plan, workbook).problems == []
+    assert Measure.objects.count() == count + 1
+    added = plan.measures.get(title="新しい施策")
+    assert list(added.departments.all()) == [cast.town.departments[1]]
+    assert [(e.label, e.start_fy, e.end_fy) for e in added.roadmap_entries.all()] == [("検討", 2021, 2021)]
+
+
+def test_wareki_year_headers_are_accepted(cast, plan):
+    workbook = roadmap_workbook(plan)
+    workbook.active.cell(HEADER_ROW, 7).value = "令和5年度"
+    assert import_workbook(cast, plan, workbook).problems == []
+
+
+def test_bad_file_lists_every_problem_and_saves_nothing(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    sheet.cell(FIRST_DATA_ROW, 4).value = "存在しない課"
+    sheet.cell(FIRST_DATA_ROW + 1, 2).value = "ない重点取組事項"
+    sheet.cell(FIRST_DATA_ROW + 2, 3).value = ""
+    sheet.cell(FIRST_DATA_ROW + 2, 1).value = "99-99"
+    before = plan_snapshot(plan)
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert any(p.startswith("3行目 D列") and "存在しない課" in p for p in problems)
+    assert any(p.startswith("4行目 B列") and "ない重点取組事項" in p for p in problems)
+    assert any(p.startswith("5行目 C列") and "施策名が空" in p for p in problems)
+    assert any(p.startswith("5行目 A列") and "99-99" in p for p in problems)
+    assert plan_snapshot(plan) == before
+
+
+def test_header_problems_are_reported(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    sheet.cell(HEADER_ROW, 1).value = "番号"
+    sheet.cell(HEADER_ROW, 9).value = "令和9年度"
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert any(p.startswith("2行目 A列") and "施策番号" in p for p in problems)
+    assert any(p.startswith("2行目 I列") and "令和9年度" in p and "計画期間" in p for p in problems)
+
+
+def test_formula_cells_are_refused(cast, plan):
+    workbook = roadmap_workbook(plan)
+    workbook.active.cell(FIRST_DATA_ROW, 5).value = "=1+1"
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert any("数式" in p for p in problems)
+
+
+def test_labels_that_look_like_formulas_are_escaped_and_read_back(cast, plan):
+    measure = plan.measures.first()
+    services.roadmap_entry_create(
+        actor=cast.town.actor("secretariat"), measure=measure, label="=HYPERLINK()", start_fy=2025, end_fy=2025
+    )
+    sheet = reopen(roadmap_xlsx_bytes(plan)).active
+    values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "'=HYPERLINK()" in values
+    assert not any(v.startswith("=") for v in values)
+    before = plan_snapshot(plan)
+    assert import_workbook(cast, plan, roadmap_workbook(plan)).problems == []
+    assert plan_snapshot(plan) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "空"),
+        (b"%PDF-1.4 not a spreadsheet", "Excelファイル"),
+        ("施策番号,施策\n".encode("cp932"), "Excelファイル"),
+        (b"PK\x03\x04broken", "壊れて"),
+    ],
+)
+def test_uploads_that_are_not_xlsx_get_a_clear_message(content, message):
+    with pytest.raises(UploadError, match=message):
+        open_xlsx_upload(io.BytesIO(content))
+
+
+def test_import_applies_nothing_when_a_later_row_fails(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    sheet.cell(FIRST_DATA_ROW, 3).value = "最初の行は正しい変更"
+    sheet.cell(sheet.max_row, 4).value = "ない課"
+    import_workbook(cast, plan, workbook)
+    assert not Measure.objects.filter(title="最初の行は正しい変更").exists()
+    assert RoadmapEntry.objects.filter(measure__plan=plan).count() == 6

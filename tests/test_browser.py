@@ -1,0 +1,420 @@
+"""End-to-end checks in a real browser: Debian chromium driven by Playwright against `live_server`.
+
+Run with: .venv/bin/python -m pytest -q -m browser tests/test_browser.py
+"""
+
+import io
+import os
+import re
+
+import openpyxl
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from suishin.plans import services
+from suishin.plans.models import Measure
+from suishin.tenants.tests.factories import PASSWORD
+
+# Playwright's sync API runs an asyncio loop in this thread; the ORM calls of the fixtures
+# would otherwise be refused as "called from an async context".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+# --- fixtures and helpers -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(accept_downloads=True, locale="ja-JP")
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def axe():
+    return Axe()
+
+
+def url(live_server, name, *args, query=""):
+    return f"{live_server.url}{reverse(name, args=args)}{query}"
+
+
+def login(page, live_server, user):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+    assert page.url == f"{live_server.url}/"
+
+
+def goto_ok(page, target):
+    response = page.goto(target)
+    assert response is not None and response.status == 200, f"{target} answered {response and response.status}"
+    return response
+
+
+def measures_of(plan):
+    return list(Measure.objects.filter(plan=plan).prefetch_related("ownerships").order_by("number"))
+
+
+def bad_header_workbook() -> bytes:
+    """An .xlsx that opens, but whose header row is not the 工程表 layout."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.cell(1, 1, "工程表")
+    for column, text in enumerate(["番号", "分野", "施策名", "課"], start=1):
+        sheet.cell(2, column, text)
+    sheet.cell(3, 1, "1-1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def visit_plan_pages(page, live_server, cast, plan, check):
+    """Visit every page of the plans app as the secretariat, calling check(page, name) on each.
+
+    Starts logged out (login page, login page with errors), then logs in through the form.
+    """
+    secretariat = cast.town.users["secretariat"]
+    actor = cast.town.actor("secretariat")
+    measure = measures_of(plan)[0]
+    entry = measure.roadmap_entries.order_by("start_fy").first()
+    goal = plan.goals.first()
+    area = plan.priority_areas.first()
+
+    # Logged out: the login page, then the login page with its error summary.
+    goto_ok(page, f"{live_server.url}/login/")
+    check(page, "login")
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page.locator(".form-error-summary")).to_be_visible()
+    check(page, "login (empty submit)")
+
+    login(page, live_server, secretariat)
+    check(page, "home")
+
+    pages = [
+        ("plan list", url(live_server, "plans:plan_list")),
+        ("plan create", url(live_server, "plans:plan_create")),
+        ("plan overview", url(live_server, "plans:plan_detail", plan.pk)),
+        ("plan edit", url(live_server, "plans:plan_edit", plan.pk)),
+        ("goal create", url(live_server, "plans:goal_create", plan.pk)),
+        ("goal edit", url(live_server, "plans:goal_edit", goal.pk)),
+        ("area create", url(live_server, "plans:area_create", plan.pk)),
+        ("area edit", url(live_server, "plans:area_edit", area.pk)),
+        ("measure list", url(live_server, "plans:measure_list", plan.pk)),
+        (
+            "measure list (filtered)",
+            url(live_server, "plans:measure_list", plan.pk, query=f"?department={cast.town.departments[1].pk}"),
+        ),
+        ("measure create", url(live_server, "plans:measure_create", plan.pk)),
+        ("measure detail", url(live_server, "plans:measure_detail", measure.pk)),
+        ("measure edit", url(live_server, "plans:measure_edit", measure.pk)),
+        ("roadmap entry create", url(live_server, "plans:roadmap_entry_create", measure.pk)),
+        ("roadmap entry edit", url(live_server, "plans:roadmap_entry_edit", entry.pk)),
+        ("工程表", url(live_server, "plans:roadmap", plan.pk)),
+        (
+            "工程表 (filtered)",
+            url(live_server, "plans:roadmap", plan.pk, query=f"?department={cast.town.departments[2].pk}"),
+        ),
+        ("工程表 import", url(live_server, "plans:roadmap_import", plan.pk)),
+        ("revision list (empty)", url(live_server, "plans:revision_list", plan.pk)),
+        ("revision publish", url(live_server, "plans:revision_publish", plan.pk)),
+    ]
+    for name, target in pages:
+        goto_ok(page, target)
+        check(page, name)
+
+    # Forms submitted empty show their error summary.
+    for name, target in [
+        ("plan create (empty submit)", url(live_server, "plans:plan_create")),
+        ("goal create (empty submit)", url(live_server, "plans:goal_create", plan.pk)),
+        ("measure create (empty submit)", url(live_server, "plans:measure_create", plan.pk)),
+        ("roadmap import (empty submit)", url(live_server, "plans:roadmap_import", plan.pk)),
+    ]:
+        goto_ok(page, target)
+        page.locator("main form[method=post]").first.locator("button[type=submit]").first.click()
+        expect(page.locator(".form-error-summary")).to_be_visible()
+        check(page, name)
+
+    # The import page after a bad file: one that is not .xlsx, one whose headers are wrong.
+    import_url = url(live_server, "plans:roadmap_import", plan.pk)
+    goto_ok(page, import_url)
+    page.set_input_files(
+        "#id_file", files=[{"name": "roadmap.xlsx", "mimeType": "text/plain", "buffer": "施策番号,施策\n".encode()}]
+    )
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.locator(".form-error-summary")).to_contain_text("Excelファイル")
+    check(page, "roadmap import (not an xlsx)")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "roadmap.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": bad_header_workbook(),
+            }
+        ],
+    )
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.locator(".import-problems li").first).to_be_visible()
+    check(page, "roadmap import (problems)")
+
+    # Publish a revision through the UI, then change the plan so a comparison has results.
+    goto_ok(page, url(live_server, "plans:revision_list", plan.pk))
+    page.fill("#id_decided_by", "行政改革推進本部")
+    page.fill("#id_note", "初版")
+    page.get_by_role("button", name="公開する").click()
+    expect(page.locator(".messages")).to_contain_text("第1版")
+    check(page, "revision list (one revision)")
+    revision = plan.revisions.get(number=1)
+
+    services.goal_create(actor=actor, plan=plan, title="職員にとっては働きやすい職場")
+    services.roadmap_entry_update(actor=actor, entry=entry, label="準備（見直し）", start_fy=entry.start_fy, end_fy=entry.end_fy)
+    services.roadmap_entry_delete(actor=actor, entry=measure.roadmap_entries.exclude(pk=entry.pk).first())
+
+    page.get_by_role("link", name="第1版").first.click()
+    expect(page).to_have_url(url(live_server, "plans:revision_detail", revision.pk))
+    check(page, "revision detail")
+
+    goto_ok(page, url(live_server, "plans:revision_compare", plan.pk, query=f"?old={revision.pk}&new=current"))
+    expect(page.locator(".diff-list .diff-added").first).to_be_visible()
+    expect(page.locator(".diff-list .diff-removed").first).to_be_visible()
+    expect(page.locator(".diff-list .diff-changed").first).to_be_visible()
+    check(page, "revision compare")
+
+    # The error page (a plan that does not exist).
+    response = page.goto(url(live_server, "plans:plan_detail", 999_999))
+    assert response.status == 404
+    check(page, "404 page")
+
+
+# --- 1. the secretariat's journey -----------------------------------------------------------
+
+
+def test_secretariat_adds_a_measure_and_a_span_and_downloads_the_roadmap(
+    live_server, transactional_db, cast, plan, page, tmp_path
+):
+    title, label = "電子申請の拡充（ブラウザ試験）", "オンライン申請の導入"
+    login(page, live_server, cast.town.users["secretariat"])
+
+    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="計画・工程表").click()
+    page.get_by_role("link", name=plan.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(plan.title)
+
+    page.get_by_role("link", name="施策を追加", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("施策を追加")
+    page.get_by_label("施策名").fill(title)
+    page.get_by_label("重点取組事項", exact=False).first.select_option(label="重点取組事項2")
+    page.get_by_role("checkbox", name=cast.town.departments[2].name).check()
+    page.get_by_role("radio", name="DX", exact=True).check()
+    page.get_by_label("課題").fill("窓口でしか申請できない")
+    page.get_by_label("想定される要因・根拠").fill("紙の様式が前提になっている")
+    page.get_by_label("具体的な取組内容").fill("ぴったりサービスで申請を受け付ける")
+    page.get_by_label("効果見込み・目標").fill("来庁せずに申請できる手続を増やす")
+    page.get_by_role("button", name="保存する").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    expect(page.locator(".messages")).to_contain_text(title)
+    measure = Measure.objects.get(plan=plan, title=title)
+    assert measure.priority_area.title == "重点取組事項2"
+    assert measure.stage == "transformation"
+    assert list(measure.ownerships.values_list("department_id", flat=True)) == [cast.town.departments[2].pk]
+    expect(page.locator(".logic-model")).to_contain_text("ぴったりサービスで申請を受け付ける")
+
+    page.get_by_role("link", name="工程を追加").click()
+    page.get_by_label("取組内容（工程表に表示する文言）").fill(label)
+    page.get_by_label("開始年度").select_option("2022")
+    page.get_by_label("終了年度").select_option("2024")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".messages")).to_contain_text("工程を追加しました")
+    expect(page.locator(".data-table")).to_contain_text(label)
+
+    page.locator(".plan-tabs").get_by_role("link", name="工程表").click()
+    bar = page.locator(".roadmap-bar", has_text=label)
+    expect(bar).to_have_count(1)
+    assert bar.locator("xpath=ancestor::td[1]").get_attribute("colspan") == "3"
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excelでダウンロード").click()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.suffix == ".xlsx"
+
+    sheet = openpyxl.load_workbook(saved).worksheets[0]
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert title in cells, "the new measure's title is not in the sheet"
+    assert label in cells, "the new span's label is not in the sheet"
+    span = cells[label]
+    assert span.row == cells[title].row
+    assert str(sheet.cell(2, span.column).value).startswith("2022年度")
+    merged = [r for r in sheet.merged_cells.ranges if span.coordinate in r]
+    assert len(merged) == 1, "a span over three years must be one merged range"
+    assert (merged[0].min_row, merged[0].max_row) == (span.row, span.row)
+    assert merged[0].max_col - merged[0].min_col + 1 == 3
+    assert str(sheet.cell(2, merged[0].max_col).value).startswith("2024年度")
+
+
+# --- 2. a department edits only its own measures --------------------------------------------
+
+
+def test_department_user_cannot_edit_another_departments_measure(live_server, transactional_db, cast, plan, page):
+    own_department = cast.town.departments[1]
+    measures = measures_of(plan)
+    foreign = next(m for m in measures if own_department.pk not in {o.department_id for o in m.ownerships.all()})
+    own = next(m for m in measures if own_department.pk in {o.department_id for o in m.ownerships.all()})
+
+    login(page, live_server, cast.town.users["department"])
+
+    response = page.goto(url(live_server, "plans:measure_edit", foreign.pk))
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("この操作を行う権限がありません。")
+    expect(page.locator("#id_title")).to_have_count(0)
+
+    goto_ok(page, url(live_server, "plans:measure_detail", foreign.pk))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(foreign.title)
+    expect(page.get_by_role("link", name="施策を編集")).to_have_count(0)
+    expect(page.get_by_role("link", name="工程を追加")).to_have_count(0)
+
+    goto_ok(page, url(live_server, "plans:measure_detail", own.pk))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(own.title)
+    expect(page.get_by_role("link", name="施策を編集")).to_have_count(1)
+    page.get_by_role("link", name="施策を編集").click()
+    expect(page).to_have_url(url(live_server, "plans:measure_edit", own.pk))
+    expect(page.locator("#id_title")).to_have_value(own.title)
+
+
+# --- 3. accessibility -----------------------------------------------------------------------
+
+
+def test_no_serious_or_critical_axe_violations(live_server, transactional_db, cast, plan, page, axe):
+    checked, failures = [], []
+
+    def check(page, name):
+        results = axe.run(page)
+        checked.append(name)
+        for violation in results.response["violations"]:
+            if violation.get("impact") in BLOCKING_IMPACTS:
+                targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+                failures.append(f"{name} [{page.url}]: {violation['id']} ({violation['impact']}) {targets}")
+
+    visit_plan_pages(page, live_server, cast, plan, check)
+
+    assert len(checked) >= 30, checked
+    assert not failures, "axe found serious/critical violations:\n" + "\n".join(failures)
+
+
+# --- 4. a 360 px wide phone -----------------------------------------------------------------
+
+
+def test_pages_do_not_scroll_sideways_at_360px(live_server, transactional_db, cast, plan, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP")
+    try:
+        page = context.new_page()
+        login(page, live_server, cast.town.users["secretariat"])
+        measure = measures_of(plan)[0]
+        too_wide = {}
+        for name, target in [
+            ("overview", url(live_server, "plans:plan_detail", plan.pk)),
+            ("工程表", url(live_server, "plans:roadmap", plan.pk)),
+            ("measure detail", url(live_server, "plans:measure_detail", measure.pk)),
+            ("measure create", url(live_server, "plans:measure_create", plan.pk)),
+            ("measure edit", url(live_server, "plans:measure_edit", measure.pk)),
+        ]:
+            goto_ok(page, target)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                too_wide[name] = width
+            if name == "工程表":
+                # The roadmap table is wider than the phone: it scrolls inside its own box.
+                scroll = page.locator(".roadmap-page .table-scroll")
+                expect(scroll).to_have_count(1)
+                sizes = scroll.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+                assert sizes[0] > sizes[1] and sizes[2] == "auto", sizes
+        assert not too_wide, f"pages wider than 360px: {too_wide}"
+    finally:
+        context.close()
+
+
+# --- 5. keyboard ----------------------------------------------------------------------------
+
+
+def test_login_with_keyboard_only(live_server, transactional_db, cast, page):
+    user = cast.town.users["secretariat"]
+    goto_ok(page, f"{live_server.url}/login/")
+
+    def focused():
+        return page.evaluate(
+            "() => { const e = document.activeElement; return [e.tagName, e.id, e.className, e.textContent.trim()]; }"
+        )
+
+    page.keyboard.press("Tab")
+    tag, _, cls, text = focused()
+    assert (tag, cls, text) == ("A", "skip-link", "本文へ移動")
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.keyboard.press("Tab")
+    assert focused()[1] == "id_username"
+    page.keyboard.type(user.username)
+    page.keyboard.press("Tab")
+    assert focused()[1] == "id_password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+    assert page.url == f"{live_server.url}/"
+    expect(page.locator(".site-user")).to_contain_text(user.username)
+
+
+# --- 6. nothing from another host -----------------------------------------------------------
+
+
+def test_browser_requests_only_the_app_host(live_server, transactional_db, cast, plan, context, page):
+    requested = []
+    context.on("request", lambda request: requested.append(request.url))
+
+    visit_plan_pages(page, live_server, cast, plan, lambda page, name: None)
+    # The stylesheet and script of every page, and the Excel download, are requests too.
+    with page.expect_download():
+        goto_ok(page, url(live_server, "plans:roadmap", plan.pk))
+        page.get_by_role("link", name="Excelでダウンロード").click()
+
+    assert any(re.search(r"/static/suishin/css/app\.css$", u) for u in requested), requested
+    assert any(u.endswith(".xlsx") for u in requested), requested
+    elsewhere = sorted({u for u in requested if not u.startswith(live_server.url + "/")})
+    assert not elsewhere, f"requests to another host: {elsewhere}"
+
