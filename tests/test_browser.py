@@ -200,7 +200,14 @@ def visit_plan_pages(page, live_server, cast, plan, check):
     revision = plan.revisions.get(number=1)
 
     services.goal_create(actor=actor, plan=plan, title="職員にとっては働きやすい職場")
-    services.roadmap_entry_update(actor=actor, entry=entry, label="準備（見直し）", start_fy=entry.start_fy, end_fy=entry.end_fy)
+    services.priority_area_update(
+        actor=actor,
+        area=area,
+        title=area.title,
+        description="説明を見直しました",
+        cross_cutting=area.cross_cutting,
+        position=area.position,
+    )
     services.roadmap_entry_delete(actor=actor, entry=measure.roadmap_entries.exclude(pk=entry.pk).first())
 
     page.get_by_role("link", name="第1版").first.click()

@@ -9,19 +9,17 @@ from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_yea
 from .models import Plan, PriorityArea, Stage
 
 
-class FiscalYearField(forms.CharField):
+class FiscalYearField(forms.Field):
     """A fiscal year typed as 2023, 「2023年度」 or 「令和5年度」."""
 
+    widget = forms.TextInput(attrs={"maxlength": 30, "inputmode": "text"})
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
         kwargs.setdefault("help_text", _("例：2023、2023年度、令和5年度"))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
-        return value
-
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip() if isinstance(value, str) else value
         if value in self.empty_values:
             return None
         try:

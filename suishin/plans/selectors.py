@@ -19,15 +19,21 @@ def departments_of(actor: Actor) -> QuerySet[Department]:
     return Department.objects.for_organization(actor.organization)
 
 
-def measures_with_details(plan: Plan, department: Department | None = None) -> QuerySet[Measure]:
-    """Return the plan's measures with their owners and roadmap prefetched."""
+def measures_with_details(
+    plan: Plan, department: Department | None = None, with_roadmap: bool = True
+) -> QuerySet[Measure]:
+    """Return the plan's measures with their owners (and roadmap) prefetched."""
     measures = Measure.objects.filter(plan=plan).select_related("priority_area")
     if department is not None:
         measures = measures.filter(ownerships__department=department)
-    return measures.prefetch_related(
-        Prefetch("ownerships", queryset=MeasureDepartment.objects.select_related("department")),
-        Prefetch("roadmap_entries", queryset=RoadmapEntry.objects.order_by("start_fy", "position", "id")),
-    ).order_by("priority_area__position", "position", "number")
+    measures = measures.prefetch_related(
+        Prefetch("ownerships", queryset=MeasureDepartment.objects.select_related("department"))
+    )
+    if with_roadmap:
+        measures = measures.prefetch_related(
+            Prefetch("roadmap_entries", queryset=RoadmapEntry.objects.order_by("start_fy", "position", "id"))
+        )
+    return measures.order_by("priority_area__position", "position", "number")
 
 
 @dataclass
@@ -36,10 +42,12 @@ class AreaWithMeasures:
     measures: list[Measure]
 
 
-def plan_tree(plan: Plan, department: Department | None = None) -> list[AreaWithMeasures]:
+def plan_tree(
+    plan: Plan, department: Department | None = None, with_roadmap: bool = True
+) -> list[AreaWithMeasures]:
     """Return the plan's priority areas, each with its measures (filtered by owning department)."""
     by_area: dict[int, list[Measure]] = {}
-    for measure in measures_with_details(plan, department):
+    for measure in measures_with_details(plan, department, with_roadmap):
         by_area.setdefault(measure.priority_area_id, []).append(measure)
     return [AreaWithMeasures(area, by_area.get(area.pk, [])) for area in plan.priority_areas.all()]
 
@@ -59,4 +67,4 @@ def roadmap_lanes(entries: list[RoadmapEntry]) -> list[list[RoadmapEntry]]:
 
 def measure_page(plan: Plan, page_number, department: Department | None = None, per_page: int = 50):
     """Return one page of the plan's measures."""
-    return Paginator(measures_with_details(plan, department), per_page).get_page(page_number)
+    return Paginator(measures_with_details(plan, department, with_roadmap=False), per_page).get_page(page_number)

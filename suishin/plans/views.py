@@ -100,7 +100,7 @@ def plan_detail(request, plan_id):
         {
             "plan": plan,
             "goals": plan.goals.all(),
-            "tree": plan_tree(plan),
+            "tree": plan_tree(plan, with_roadmap=False),
             "can_edit": can_edit_plan(actor),
             "latest_revision": plan.revisions.first(),
         },

@@ -1,0 +1,186 @@
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from suishin.core.models import AuditLog
+from suishin.plans.models import Measure, Plan, RoadmapEntry
+from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_workbook
+from suishin.plans.tests.factories import make_plan
+
+
+@pytest.fixture
+def secretariat(client, cast):
+    client.force_login(cast.town.users["secretariat"])
+    return client
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["plans:plan_detail", "plans:roadmap", "plans:measure_list"])
+def test_pages_cost_the_same_queries_for_10_and_200_measures(secretariat, cast, name):
+    small = make_plan(cast.town, measures=10, areas=3)
+    large = make_plan(cast.town, measures=200, areas=8)
+    counts = [query_count(secretariat, reverse(name, args=[p.pk])) for p in (small, large)]
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 12
+
+
+def test_roadmap_filter_by_department_shows_only_its_measures(secretariat, cast, plan):
+    department = cast.town.departments[1]
+    response = secretariat.get(reverse("plans:roadmap", args=[plan.pk]), {"department": department.pk})
+    content = response.content.decode()
+    owned = Measure.objects.filter(plan=plan, ownerships__department=department)
+    others = Measure.objects.filter(plan=plan).exclude(ownerships__department=department)
+    assert all(m.title in content for m in owned)
+    assert not any(m.title in content for m in others)
+
+
+def test_roadmap_shows_years_with_wareki_and_spans_as_bars(secretariat, plan):
+    content = secretariat.get(reverse("plans:roadmap", args=[plan.pk])).content.decode()
+    assert "2021年度<br>（令和3年度）" in content
+    assert 'class="roadmap-span" colspan="4"' in content
+    assert "実施1-1" in content
+
+
+def test_measure_create_form_reports_missing_fields_in_japanese(secretariat, plan):
+    response = secretariat.post(reverse("plans:measure_create", args=[plan.pk]), {"title": ""})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "入力内容を確認してください" in content
+    assert "このフィールドは必須です" in content
+    assert "担当課を1つ以上選んでください" in content
+
+
+def test_measure_create_and_add_span_through_the_pages(secretariat, cast, plan):
+    area = plan.priority_areas.first()
+    response = secretariat.post(
+        reverse("plans:measure_create", args=[plan.pk]),
+        {
+            "title": "証明書コンビニ交付",
+            "priority_area": area.pk,
+            "departments": [cast.town.departments[1].pk],
+            "stage": "digitalization",
+            "problem": "窓口の混雑",
+        },
+    )
+    measure = Measure.objects.get(title="証明書コンビニ交付")
+    assert response.status_code == 302 and response["Location"] == measure.get_absolute_url()
+    url = reverse("plans:roadmap_entry_create", args=[measure.pk])
+    response = secretariat.post(url, {"label": "開始", "start_fy": 2027, "end_fy": 2027})
+    assert "計画期間の中の年度を選んでください" in response.content.decode()
+    response = secretariat.post(url, {"label": "開始", "start_fy": 2024, "end_fy": 2023})
+    assert "終了年度は開始年度以降にしてください" in response.content.decode()
+    response = secretariat.post(url, {"label": "開始", "start_fy": 2023, "end_fy": 2025})
+    assert response.status_code == 302
+    assert RoadmapEntry.objects.filter(measure=measure, label="開始", start_fy=2023, end_fy=2025).exists()
+
+
+def test_stale_edit_is_refused_with_a_message(secretariat, plan):
+    measure = plan.measures.first()
+    url = reverse("plans:measure_edit", args=[measure.pk])
+    data = {
+        "title": "新しい名前",
+        "priority_area": measure.priority_area_id,
+        "departments": list(measure.departments.values_list("pk", flat=True)),
+        "stage": measure.stage,
+        "version": measure.version,
+    }
+    assert secretariat.post(url, data).status_code == 302
+    response = secretariat.post(url, data | {"title": "古い画面からの保存"})
+    assert "ほかの人がこの内容を先に更新しました" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "新しい名前"
+
+
+def test_plan_create_accepts_wareki_years_and_a_template(secretariat, cast):
+    response = secretariat.post(
+        reverse("plans:plan_create"),
+        {"title": "新計画", "start_fy": "令和元年度", "end_fy": "令和5年度", "template": "mic_2024"},
+    )
+    plan = Plan.objects.get(title="新計画")
+    assert response.status_code == 302
+    assert (plan.start_fy, plan.end_fy) == (2019, 2023)
+    assert plan.priority_areas.count() == 7
+
+
+def test_plan_create_rejects_an_unknown_era_year(secretariat):
+    response = secretariat.post(
+        reverse("plans:plan_create"),
+        {"title": "新計画", "start_fy": "平成35年度", "end_fy": "令和5年度", "template": "blank"},
+    )
+    assert "存在しない和暦の年" in response.content.decode()
+    assert not Plan.objects.filter(title="新計画").exists()
+
+
+def test_export_downloads_as_an_attachment(secretariat, plan):
+    response = secretariat.get(reverse("plans:roadmap_export", args=[plan.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"PK\x03\x04")
+
+
+def _upload(workbook, name="roadmap.xlsx"):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
+
+
+def test_import_page_lists_problems_and_saves_nothing(secretariat, cast, plan):
+    workbook = roadmap_workbook(plan)
+    workbook.active.cell(FIRST_DATA_ROW, 4).value = "ない課"
+    workbook.active.cell(FIRST_DATA_ROW, 3).value = "変更"
+    response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": _upload(workbook)})
+    assert response.status_code == 400
+    assert "3行目 D列" in response.content.decode()
+    assert not Measure.objects.filter(title="変更").exists()
+
+
+def test_import_page_applies_a_good_file_and_audits_it(secretariat, plan):
+    workbook = roadmap_workbook(plan)
+    workbook.active.cell(FIRST_DATA_ROW, 3).value = "変更後"
+    response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": _upload(workbook)})
+    assert response.status_code == 302
+    assert Measure.objects.filter(plan=plan, title="変更後").count() == 1
+    assert AuditLog.objects.filter(verb="roadmap.import", target_id=str(plan.pk)).exists()
+
+
+def test_import_page_refuses_a_non_excel_file(secretariat, plan):
+    upload = io.BytesIO("施策番号,施策\n".encode("cp932"))
+    upload.name = "roadmap.xlsx"
+    response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": upload})
+    assert response.status_code == 400
+    assert "Excelファイル（.xlsx）ではありません" in response.content.decode()
+
+
+def test_publish_revision_and_compare_with_current(secretariat, plan):
+    response = secretariat.post(
+        reverse("plans:revision_publish", args=[plan.pk]),
+        {"published_on": "2023-04-01", "decided_by": "行政改革推進本部"},
+    )
+    assert response.status_code == 302
+    revision = plan.revisions.get()
+    measure = plan.measures.first()
+    Measure.objects.filter(pk=measure.pk).update(title="変えた施策名")
+    response = secretariat.get(
+        reverse("plans:revision_compare", args=[plan.pk]), {"old": revision.pk, "new": "current"}
+    )
+    content = response.content.decode()
+    assert "変えた施策名" in content and "diff-changed" in content
+    detail = secretariat.get(reverse("plans:revision_detail", args=[revision.pk])).content.decode()
+    assert measure.title in detail and "変えた施策名" not in detail
+
+
+def test_measure_list_paginates(secretariat, cast):
+    plan = make_plan(cast.town, measures=60, areas=2)
+    first = secretariat.get(reverse("plans:measure_list", args=[plan.pk])).content.decode()
+    second = secretariat.get(reverse("plans:measure_list", args=[plan.pk]), {"page": 2}).content.decode()
+    assert "1 / 2 ページ" in first and "2 / 2 ページ" in second
+    assert secretariat.get(reverse("plans:measure_list", args=[plan.pk]), {"page": "x"}).status_code == 200
