@@ -69,3 +69,9 @@ def test_audit_log_is_append_only(cast):
         entry.delete()
     with pytest.raises(PermissionError):
         AuditLog.objects.filter(pk=entry.pk).update(verb="y")
+
+
+def test_japanese_is_the_default_whatever_the_browser_says(client, cast):
+    client.force_login(cast.town.users["staff"])
+    html = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="ja"' in html
