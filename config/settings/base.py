@@ -29,6 +29,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "suishin.core.sessions.AbsoluteSessionTimeoutMiddleware",
     "suishin.tenants.middleware.OrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -82,6 +83,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after 30 idle minutes (the cookie is renewed on each request).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends 10 hours after login (one working day).
+SESSION_ABSOLUTE_AGE = 10 * 60 * 60
+LOGIN_URL_PATH = "/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -4,11 +4,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from suishin.core.audit import audit_record, neutralise
+from suishin.core.sessions import mark_session_start
 from suishin.tenants.actor import actor_for_user
 
 
 @receiver(user_logged_in)
 def record_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        mark_session_start(request)
     audit_record(actor=user, organization=actor_for_user(user).organization, verb="auth.login")
 
 
