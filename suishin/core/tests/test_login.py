@@ -78,3 +78,14 @@ def test_japanese_is_the_default_whatever_the_browser_says(client, cast):
     client.force_login(cast.town.users["staff"])
     html = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="ja"' in html
+
+
+def test_repeated_failures_lock_out_and_are_logged(client, cast, settings):
+    user = cast.town.users["staff"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": user.username, "password": "wrong-password"})
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "ログインを一時停止しています" in response.content.decode()
+    assert AuditLog.objects.filter(verb="auth.locked_out", data__username=user.username).exists()
+    assert client.get(reverse("home")).status_code == 302
