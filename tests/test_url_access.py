@@ -28,6 +28,7 @@ class Case:
 
 CASES = {
     "home": Case(None, EVERYONE, set()),
+    "audit_log": Case(None, {"admin"}, set()),
     "plans:plan_list": Case(None, EVERYONE, set()),
     "plans:plan_create": Case(None, SECRETARIAT, SECRETARIAT),
     "plans:plan_detail": Case("plan", EVERYONE, set()),

@@ -1,11 +1,16 @@
 """The home page and the error pages."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from suishin.core.forms import AuditLogFilterForm
+from suishin.core.models import AuditLog
 from suishin.plans.selectors import plans_of
-from suishin.tenants.access import require_actor
+from suishin.tenants.access import require_actor, require_role
+from suishin.tenants.models import Role
 
 
 @login_required
@@ -16,12 +21,12 @@ def home(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "core/error.html", {"status": 404, "message": "ページが見つかりません。"}, status=404)
+    return render(request, "core/error.html", {"status": 404, "message": _("ページが見つかりません。")}, status=404)
 
 
 def permission_denied(request, exception):
     return render(
-        request, "core/error.html", {"status": 403, "message": "この操作を行う権限がありません。"}, status=403
+        request, "core/error.html", {"status": 403, "message": _("この操作を行う権限がありません。")}, status=403
     )
 
 
@@ -29,12 +34,27 @@ def server_error(request):
     return render(
         request,
         "core/error.html",
-        {"status": 500, "message": "システムで問題が起きました。時間をおいてもう一度お試しください。"},
+        {"status": 500, "message": _("システムで問題が起きました。時間をおいてもう一度お試しください。")},
         status=500,
     )
 
 
 def bad_request(request, exception):
     return render(
-        request, "core/error.html", {"status": 400, "message": "リクエストの内容が正しくありません。"}, status=400
+        request, "core/error.html", {"status": 400, "message": _("リクエストの内容が正しくありません。")}, status=400
     )
+
+
+@login_required
+@require_safe
+def audit_log(request):
+    """Let an admin search their organization's audit log."""
+    actor = require_role(request, Role.ADMIN, action="audit_log.view")
+    form = AuditLogFilterForm(request.GET or None)
+    entries = AuditLog.objects.filter(organization=actor.organization)
+    if form.is_valid():
+        entries = form.filter(entries)
+    page = Paginator(entries.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
