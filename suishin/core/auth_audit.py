@@ -1,7 +1,7 @@
 """Record logins, logouts and failed logins in the audit log."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from suishin.core.audit import audit_record, neutralise
@@ -34,4 +34,6 @@ def record_login_failure(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
-    audit_record(actor=None, organization=None, verb="auth.locked_out", data={"username": neutralise(username or "", 150)})
+    audit_record(
+        actor=None, organization=None, verb="auth.locked_out", data={"username": neutralise(username or "", 150)}
+    )

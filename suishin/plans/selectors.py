@@ -42,9 +42,7 @@ class AreaWithMeasures:
     measures: list[Measure]
 
 
-def plan_tree(
-    plan: Plan, department: Department | None = None, with_roadmap: bool = True
-) -> list[AreaWithMeasures]:
+def plan_tree(plan: Plan, department: Department | None = None, with_roadmap: bool = True) -> list[AreaWithMeasures]:
     """Return the plan's priority areas, each with its measures (filtered by owning department)."""
     by_area: dict[int, list[Measure]] = {}
     for measure in measures_with_details(plan, department, with_roadmap):
