@@ -33,7 +33,8 @@ def billion_laughs() -> bytes:
     workbook.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     parts = {name: source.read(name) for name in source.namelist()}
-    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    levels = (f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    entities = '<!ENTITY a0 "lol">' + "".join(levels)
     parts["xl/workbook.xml"] = (
         f'<?xml version="1.0"?><!DOCTYPE workbook [{entities}]>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
@@ -43,11 +44,12 @@ def billion_laughs() -> bytes:
     return xlsx_with(parts)
 
 
+NOT_XLSX = "Excelファイル（.xlsx）ではありません"
 HOSTILE = {
     "empty": (b"", "空"),
-    "pdf": (b"%PDF-1.7\n...", "Excelファイル（.xlsx）ではありません"),
-    "shift_jis_csv": ("施策番号,施策,担当課\n01-01,標準化,総務課\n".encode("cp932"), "Excelファイル（.xlsx）ではありません"),
-    "zip_without_workbook": (xlsx_with({"hello.txt": "hi"}), "Excelファイル（.xlsx）ではありません"),
+    "pdf": (b"%PDF-1.7\n...", NOT_XLSX),
+    "shift_jis_csv": ("施策番号,施策,担当課\n01-01,標準化,総務課\n".encode("cp932"), NOT_XLSX),
+    "zip_without_workbook": (xlsx_with({"hello.txt": "hi"}), NOT_XLSX),
     "zip_bomb": (xlsx_with(MINIMAL_PARTS | {"xl/big.xml": b"0" * (70 * 1024 * 1024)}), "展開すると大きすぎる"),
     "high_ratio": (xlsx_with(MINIMAL_PARTS | {"xl/a.xml": b"0" * (5 * 1024 * 1024)}), "圧縮率が異常"),
     "many_entries": (xlsx_with(MINIMAL_PARTS | {f"x/{i}.xml": "x" for i in range(600)}), "中身が多すぎる"),
