@@ -1,4 +1,7 @@
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from suishin.plans.tests.factories import make_plan
 from suishin.tenants.tests.factories import make_cast
@@ -20,3 +23,21 @@ def plan(cast):
 def other_plan(cast):
     """A plan of the other town."""
     return make_plan(cast.other)
+
+
+class VerifiedClient(Client):
+    """Test client whose `force_login` also counts the user's second factor as confirmed,
+    as the real login flow does after a correct code (tests of that flow use the login form)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()

@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from suishin.accounts.forms import LoginForm
 from suishin.core import views as core_views
-from suishin.core.forms import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("mfa/", include("suishin.accounts.urls")),
     path("audit-log/", core_views.audit_log, name="audit_log"),
     path("plans/", include("suishin.plans.urls")),
 ]

@@ -15,7 +15,9 @@ from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea
 ROLES = ["admin", "secretariat", "committee", "department", "department2", "council", "staff"]
 EVERYONE = set(ROLES)
 SECRETARIAT = {"secretariat"}
-PUBLIC = {"login", "logout", "set_language"}
+# Not tenant data: the login pages, the language switch, and the user's own second-factor pages
+# (tested in suishin/accounts/tests/test_mfa.py).
+PUBLIC = {"login", "logout", "set_language", "accounts:mfa_setup", "accounts:mfa_verify"}
 
 
 @dataclass

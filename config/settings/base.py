@@ -15,7 +15,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "suishin.core",
+    "suishin.accounts",
     "suishin.tenants",
     "suishin.plans",
     "suishin.demo",
@@ -30,8 +34,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "suishin.core.sessions.AbsoluteSessionTimeoutMiddleware",
     "suishin.tenants.middleware.OrganizationMiddleware",
+    "suishin.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -89,6 +95,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+
+# Roles that must confirm a second factor (TOTP or a backup code) after the password.
+MFA_REQUIRED_ROLES = ["admin"]
+OTP_TOTP_ISSUER = "Suishin"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,11 +31,3 @@ class AuditLogFilterForm(forms.Form):
         if data["until"]:
             entries = entries.filter(created_at__lt=dt.datetime.combine(data["until"], dt.time.max, zone))
         return entries
-
-
-class LoginForm(AuthenticationForm):
-    """Django's login form without autofocus, so that the skip link stays the first Tab stop."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.pop("autofocus", None)

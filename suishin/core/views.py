@@ -2,7 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -31,12 +33,8 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
-    return render(
-        request,
-        "core/error.html",
-        {"status": 500, "message": _("システムで問題が起きました。時間をおいてもう一度お試しください。")},
-        status=500,
-    )
+    """Render the 500 page without touching the database, which may be the thing that failed."""
+    return HttpResponseServerError(loader.get_template("core/500.html").render({}))
 
 
 def bad_request(request, exception):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from suishin.tenants.actor import Actor, actor_for_user
 from suishin.tenants.local_government_code import check_digit
@@ -48,6 +49,8 @@ def make_town(name: str, code: str, prefecture: Organization | None, departments
         user = get_user_model().objects.create_user(username=f"{code}-{key}", password=PASSWORD)
         Membership.objects.create(organization=organization, user=user, role=role, department=department)
         town.users[key] = user
+        if role == Role.ADMIN:
+            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return town
 
 

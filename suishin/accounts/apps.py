@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "suishin.accounts"
+    label = "accounts"
+    verbose_name = "ログイン・二要素認証"

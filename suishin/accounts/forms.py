@@ -1,0 +1,20 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form without autofocus, so that the skip link stays the first Tab stop."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("確認コード"),
+        max_length=16,
+        help_text=_("認証アプリに表示される6桁の数字、またはバックアップコード（8桁）"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
