@@ -6,6 +6,15 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 
+class Versioned(models.Model):
+    """A row that two people may edit at once: each save bumps `version` (see save_if_unchanged)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class ConcurrentEditError(ValidationError):
     """Raised when the object changed since the editor opened it."""
 

@@ -79,13 +79,13 @@ class PlanForm(VersionedFormMixin, PeriodFormMixin):
     field_order = ["title", "start_fy", "end_fy", "vision", "mission", "positioning", "version"]
 
 
-class GoalForm(forms.Form):
+class GoalForm(VersionedFormMixin):
     title = forms.CharField(label=_("取組目標"), max_length=300)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
 
 
-class PriorityAreaForm(forms.Form):
+class PriorityAreaForm(VersionedFormMixin):
     title = forms.CharField(label=_("重点取組事項"), max_length=200)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     cross_cutting = forms.BooleanField(label=_("全ての重点取組事項に共通する取組（BPRの徹底など）"), required=False)
@@ -138,7 +138,7 @@ class MeasureForm(VersionedFormMixin):
             del self.fields["version"]
 
 
-class RoadmapEntryForm(forms.Form):
+class RoadmapEntryForm(VersionedFormMixin):
     label = forms.CharField(label=_("取組内容（工程表に表示する文言）"), max_length=200)
     start_fy = forms.TypedChoiceField(label=_("開始年度"), coerce=int)
     end_fy = forms.TypedChoiceField(label=_("終了年度"), coerce=int)

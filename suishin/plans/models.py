@@ -6,10 +6,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from suishin.core.concurrency import Versioned
 from suishin.tenants.models import Department, TenantModel
 
 
-class Plan(TenantModel):
+class Plan(Versioned, TenantModel):
     """A municipality's DX plan over a period of fiscal years."""
 
     title = models.CharField(_("計画名"), max_length=200)
@@ -26,7 +27,6 @@ class Plan(TenantModel):
         blank=True,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["organization", "-start_fy", "id"]
@@ -47,7 +47,7 @@ class Plan(TenantModel):
         return list(range(self.start_fy, self.end_fy + 1))
 
 
-class Goal(TenantModel):
+class Goal(Versioned, TenantModel):
     """取組目標: a value the plan pursues, in order."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="goals")
@@ -64,7 +64,7 @@ class Goal(TenantModel):
         return self.title
 
 
-class PriorityArea(TenantModel):
+class PriorityArea(Versioned, TenantModel):
     """重点取組事項: an area the plan concentrates on, holding measures."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="priority_areas")
@@ -95,7 +95,7 @@ class Stage(models.TextChoices):
     TRANSFORMATION = "transformation", _("DX")
 
 
-class Measure(TenantModel):
+class Measure(Versioned, TenantModel):
     """施策・事業 with its logic model: 課題 → 要因・根拠 → 取組内容 → 効果見込み・目標."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="measures")
@@ -121,7 +121,6 @@ class Measure(TenantModel):
         through="MeasureDepartment",
         related_name="measures",
     )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["plan", "priority_area__position", "position", "number"]
@@ -156,7 +155,7 @@ class MeasureDepartment(TenantModel):
         return f"{self.measure_id}:{self.department_id}"
 
 
-class RoadmapEntry(TenantModel):
+class RoadmapEntry(Versioned, TenantModel):
     """工程表: a labelled span of a measure over fiscal years."""
 
     measure = models.ForeignKey(

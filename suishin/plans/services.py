@@ -161,10 +161,10 @@ def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") 
 
 
 @transaction.atomic
-def goal_update(*, actor: Actor, goal: Goal, title: str, description: str, position: int) -> Goal:
+def goal_update(*, actor: Actor, goal: Goal, version: int, title: str, description: str, position: int) -> Goal:
     require_plan_editor(actor, "goal.update", goal)
     goal.title, goal.description, goal.position = title, description, position
-    goal.save()
+    save_if_unchanged(goal, version, ["title", "description", "position"])
     audit_record(actor=actor.user, organization=goal.organization, verb="goal.update", target=goal)
     return goal
 
@@ -195,11 +195,18 @@ def priority_area_create(
 
 @transaction.atomic
 def priority_area_update(
-    *, actor: Actor, area: PriorityArea, title: str, description: str, cross_cutting: bool, position: int
+    *,
+    actor: Actor,
+    area: PriorityArea,
+    version: int,
+    title: str,
+    description: str,
+    cross_cutting: bool,
+    position: int,
 ) -> PriorityArea:
     require_plan_editor(actor, "priority_area.update", area)
     area.title, area.description, area.cross_cutting, area.position = title, description, cross_cutting, position
-    area.save()
+    save_if_unchanged(area, version, ["title", "description", "cross_cutting", "position"])
     audit_record(actor=actor.user, organization=area.organization, verb="priority_area.update", target=area)
     return area
 
@@ -343,12 +350,14 @@ def roadmap_entry_create(*, actor: Actor, measure: Measure, label: str, start_fy
 
 
 @transaction.atomic
-def roadmap_entry_update(*, actor: Actor, entry: RoadmapEntry, label: str, start_fy: int, end_fy: int) -> RoadmapEntry:
+def roadmap_entry_update(
+    *, actor: Actor, entry: RoadmapEntry, version: int, label: str, start_fy: int, end_fy: int
+) -> RoadmapEntry:
     require_measure_editor(actor, entry.measure, "roadmap_entry.update")
     check_span_in_period(entry.measure.plan, start_fy, end_fy)
     before = str(entry)
     entry.label, entry.start_fy, entry.end_fy = label, start_fy, end_fy
-    entry.save()
+    save_if_unchanged(entry, version, ["label", "start_fy", "end_fy"])
     audit_record(
         actor=actor.user,
         organization=entry.organization,

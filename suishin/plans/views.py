@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from suishin.core.concurrency import ConcurrentEditError
 from suishin.core.uploads import UploadError, open_xlsx_upload
 from suishin.tenants.access import require_actor
 
@@ -140,7 +139,7 @@ def goal_create(request, plan_id):
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "goal.create", plan)
     form = GoalForm(request.POST or None)
-    del form.fields["position"]
+    del form.fields["position"], form.fields["version"]
     if request.method == "POST" and form.is_valid():
         services.goal_create(actor=actor, plan=plan, **form.cleaned_data)
         messages.success(request, _("取組目標を追加しました。"))
@@ -157,12 +156,16 @@ def goal_edit(request, goal_id):
     actor = require_actor(request)
     goal = access_goal(actor, goal_id)
     require_plan_editor(actor, "goal.update", goal)
-    initial = {"title": goal.title, "description": goal.description, "position": goal.position}
+    initial = {"title": goal.title, "description": goal.description, "position": goal.position, "version": goal.version}
     form = GoalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.goal_update(actor=actor, goal=goal, **form.cleaned_data)
-        messages.success(request, _("取組目標を保存しました。"))
-        return redirect(goal.plan)
+        try:
+            services.goal_update(actor=actor, goal=goal, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("取組目標を保存しました。"))
+            return redirect(goal.plan)
     return render(
         request,
         "plans/form_page.html",
@@ -194,7 +197,7 @@ def area_create(request, plan_id):
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "priority_area.create", plan)
     form = PriorityAreaForm(request.POST or None, plan=plan)
-    del form.fields["position"]
+    del form.fields["position"], form.fields["version"]
     if request.method == "POST" and form.is_valid():
         services.priority_area_create(actor=actor, plan=plan, **form.cleaned_data)
         messages.success(request, _("重点取組事項を追加しました。"))
@@ -216,12 +219,17 @@ def area_edit(request, area_id):
         "description": area.description,
         "cross_cutting": area.cross_cutting,
         "position": area.position,
+        "version": area.version,
     }
     form = PriorityAreaForm(request.POST or None, initial=initial, plan=area.plan, area=area)
     if request.method == "POST" and form.is_valid():
-        services.priority_area_update(actor=actor, area=area, **form.cleaned_data)
-        messages.success(request, _("重点取組事項を保存しました。"))
-        return redirect(area.plan)
+        try:
+            services.priority_area_update(actor=actor, area=area, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("重点取組事項を保存しました。"))
+            return redirect(area.plan)
     return render(
         request,
         "plans/form_page.html",
@@ -363,8 +371,6 @@ def measure_edit(request, measure_id):
                 departments=data.get("departments"),
                 priority_area=data.get("priority_area"),
             )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.messages[0])
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -401,6 +407,7 @@ def roadmap_entry_create(request, measure_id):
         plan=measure.plan,
         initial={"start_fy": measure.plan.start_fy, "end_fy": measure.plan.end_fy},
     )
+    del form.fields["version"]
     if request.method == "POST" and form.is_valid():
         try:
             services.roadmap_entry_create(actor=actor, measure=measure, **form.cleaned_data)
@@ -431,7 +438,7 @@ def roadmap_entry_edit(request, entry_id):
     form = RoadmapEntryForm(
         request.POST or None,
         plan=measure.plan,
-        initial={"label": entry.label, "start_fy": entry.start_fy, "end_fy": entry.end_fy},
+        initial={"label": entry.label, "start_fy": entry.start_fy, "end_fy": entry.end_fy, "version": entry.version},
     )
     if request.method == "POST" and form.is_valid():
         try:

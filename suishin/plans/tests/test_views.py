@@ -184,3 +184,39 @@ def test_measure_list_paginates(secretariat, cast):
     second = secretariat.get(reverse("plans:measure_list", args=[plan.pk]), {"page": 2}).content.decode()
     assert "1 / 2 ページ" in first and "2 / 2 ページ" in second
     assert secretariat.get(reverse("plans:measure_list", args=[plan.pk]), {"page": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["goal", "area", "entry", "plan"])
+def test_every_edit_form_refuses_a_stale_save(secretariat, plan, kind):
+    """Two people open the same form; the second save is refused and the first one stays."""
+    goal, area = plan.goals.first(), plan.priority_areas.first()
+    entry = RoadmapEntry.objects.filter(measure__plan=plan).first()
+    url, data, reload = {
+        "goal": (
+            reverse("plans:goal_edit", args=[goal.pk]),
+            {"title": "目標A", "description": "", "position": 1, "version": goal.version},
+            lambda: goal.__class__.objects.get(pk=goal.pk).title,
+        ),
+        "area": (
+            reverse("plans:area_edit", args=[area.pk]),
+            {"title": "領域A", "description": "", "position": 1, "version": area.version},
+            lambda: area.__class__.objects.get(pk=area.pk).title,
+        ),
+        "entry": (
+            reverse("plans:roadmap_entry_edit", args=[entry.pk]),
+            {"title": "", "label": "工程A", "start_fy": 2022, "end_fy": 2023, "version": entry.version},
+            lambda: RoadmapEntry.objects.get(pk=entry.pk).label,
+        ),
+        "plan": (
+            reverse("plans:plan_edit", args=[plan.pk]),
+            {"title": "計画A", "start_fy": "2021", "end_fy": "2025", "version": plan.version},
+            lambda: Plan.objects.get(pk=plan.pk).title,
+        ),
+    }[kind]
+    first_value = data.get("label") or data["title"]
+    assert secretariat.post(url, data).status_code == 302
+    second = {k: (v + "（後から）" if k in ("title", "label") and v else v) for k, v in data.items()}
+    response = secretariat.post(url, second)
+    assert response.status_code == 200
+    assert "ほかの人がこの内容を先に更新しました" in response.content.decode()
+    assert reload() == first_value
