@@ -45,3 +45,14 @@ def test_every_response_carries_the_security_headers(client, cast, plan):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_production_settings_send_hsts_for_a_year(client, cast, settings):
+    from config.settings import production_values
+
+    for name, value in production_values().items():
+        setattr(settings, name, value)
+    client.force_login(cast.town.users["staff"])
+    response = client.get(reverse("home"), secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert client.get(reverse("home"), secure=False).status_code == 301

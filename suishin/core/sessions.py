@@ -3,8 +3,10 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.models import Session
 from django.shortcuts import redirect
+from django.utils import timezone
 
 STARTED_AT = "auth_started_at"
 
@@ -28,3 +30,13 @@ class AbsoluteSessionTimeoutMiddleware:
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
         return self.get_response(request)
+
+
+def end_sessions_of(user) -> int:
+    """Delete every live session of `user`; return how many ended."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -1,5 +1,6 @@
 import time
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from suishin.core.sessions import STARTED_AT
@@ -49,3 +50,4 @@ def test_deactivated_user_is_logged_out_on_the_next_request(client, cast):
     user.is_active = False
     user.save()
     assert client.get(reverse("home")).status_code == 302
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
