@@ -207,6 +207,7 @@ def visit_plan_pages(page, live_server, cast, plan, check):
         description="説明を見直しました",
         cross_cutting=area.cross_cutting,
         position=area.position,
+        version=area.version,
     )
     services.roadmap_entry_delete(actor=actor, entry=measure.roadmap_entries.exclude(pk=entry.pk).first())
 
@@ -224,6 +225,39 @@ def visit_plan_pages(page, live_server, cast, plan, check):
     response = page.goto(url(live_server, "plans:plan_detail", 999_999))
     assert response.status == 404
     check(page, "404 page")
+
+
+def visit_admin_pages(page, live_server, cast, check):
+    """Log in as an admin: second-factor setup and verification, then the audit log."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from suishin.tenants.models import Membership, Role
+
+    page.context.clear_cookies()
+    newcomer = type(cast.town.users["admin"]).objects.create_user(username="new-admin", password=PASSWORD)
+    Membership.objects.create(organization=cast.town.organization, user=newcomer, role=Role.ADMIN)
+    goto_ok(page, f"{live_server.url}/login/")
+    page.fill("#id_username", newcomer.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page).to_have_url(url(live_server, "accounts:mfa_setup"))
+    check(page, "MFA setup")
+    device = TOTPDevice.objects.get(user=newcomer)
+    page.fill("#id_token", f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}")
+    page.get_by_role("button", name="設定する").click()
+    expect(page.locator(".backup-codes li")).to_have_count(10)
+    check(page, "MFA backup codes")
+    goto_ok(page, url(live_server, "audit_log"))
+    check(page, "audit log")
+
+    page.context.clear_cookies()
+    goto_ok(page, f"{live_server.url}/login/")
+    page.fill("#id_username", newcomer.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page).to_have_url(url(live_server, "accounts:mfa_verify"))
+    check(page, "MFA verify")
 
 
 # --- 1. the secretariat's journey -----------------------------------------------------------
@@ -337,8 +371,9 @@ def test_no_serious_or_critical_axe_violations(live_server, transactional_db, ca
                 failures.append(f"{name} [{page.url}]: {violation['id']} ({violation['impact']}) {targets}")
 
     visit_plan_pages(page, live_server, cast, plan, check)
+    visit_admin_pages(page, live_server, cast, check)
 
-    assert len(checked) >= 30, checked
+    assert len(checked) >= 33, checked
     assert not failures, "axe found serious/critical violations:\n" + "\n".join(failures)
 
 
