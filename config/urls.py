@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("mfa/", include("suishin.accounts.urls")),
+    path("jobs/<int:job_id>/", core_views.job_detail, name="job_detail"),
     path("audit-log/", core_views.audit_log, name="audit_log"),
     path("plans/", include("suishin.plans.urls")),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from suishin.core.models import AuditLog
+from suishin.core.models import AuditLog, Job
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
 
 ROLES = ["admin", "secretariat", "committee", "department", "department2", "council", "staff"]
@@ -31,6 +31,7 @@ class Case:
 CASES = {
     "home": Case(None, EVERYONE, set()),
     "audit_log": Case(None, {"admin"}, set()),
+    "job_detail": Case("job", EVERYONE, set()),
     "plans:plan_list": Case(None, EVERYONE, set()),
     "plans:plan_create": Case(None, SECRETARIAT, SECRETARIAT),
     "plans:plan_detail": Case("plan", EVERYONE, set()),
@@ -84,7 +85,11 @@ def objects_of(town, plan):
     revision = plan.revisions.first() or plan_revision_publish(
         actor=town.actor("secretariat"), plan=plan, published_on=__import__("datetime").date(2023, 4, 1)
     )
+    job = Job.objects.filter(organization=town.organization).first() or Job.objects.create(
+        organization=town.organization, kind="roadmap_import", title="取込み", target_id=plan.pk
+    )
     return {
+        "job": {"job_id": job.pk},
         "plan": {"plan_id": plan.pk},
         "goal": {"goal_id": plan.goals.first().pk},
         "area": {"area_id": plan.priority_areas.last().pk},

@@ -23,7 +23,13 @@ INSTALLED_APPS = [
     "suishin.tenants",
     "suishin.plans",
     "suishin.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (imports, later exports and reminder mail). Tests and `make run` run tasks at once;
+# production queues them in the database for `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from suishin.core.tenancy import TenantManager
+
 
 class BaseModel(models.Model):
     """Abstract base with creation and update times."""
@@ -68,3 +70,48 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class Job(models.Model):
+    """A piece of long work (an import, a big export) run by the background worker.
+
+    The page that started it shows its progress; the upload it works on is kept in the database,
+    so any app server or worker can pick it up.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("実行中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    organization = models.ForeignKey(
+        "tenants.Organization", verbose_name=_("団体"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("開始日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("開始した人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("種類"), max_length=50)
+    title = models.CharField(_("内容"), max_length=200)
+    target_id = models.PositiveBigIntegerField(_("対象ID"))
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("進捗（%）"), default=0)
+    payload = models.BinaryField(_("入力ファイル"), blank=True, default=b"")
+    result = models.JSONField(_("結果"), default=dict, blank=True)
+    result_url = models.CharField(_("結果のページ"), max_length=300, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("バックグラウンド処理")
+        verbose_name_plural = _("バックグラウンド処理")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

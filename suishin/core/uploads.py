@@ -52,11 +52,22 @@ def check_xlsx_container(data: bytes) -> None:
         raise UploadError(_("Excelファイル（.xlsx）ではありません。Excelで「.xlsx」形式で保存してください。"))
 
 
+def read_xlsx_upload(uploaded_file) -> bytes:
+    """Return the bytes of an uploaded .xlsx file after the checks that need no parsing."""
+    data = _read_limited(uploaded_file, settings.UPLOAD_MAX_BYTES)
+    check_xlsx_container(data)
+    return data
+
+
 def open_xlsx_upload(uploaded_file) -> openpyxl.Workbook:
     """Return the workbook of an uploaded .xlsx file, or raise UploadError with a clear message."""
+    return open_xlsx_bytes(read_xlsx_upload(uploaded_file))
+
+
+def open_xlsx_bytes(data: bytes) -> openpyxl.Workbook:
+    """Parse checked .xlsx bytes (defusedxml guards the XML), or raise UploadError."""
     if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a pinned dependency
         raise RuntimeError("defusedxml must be installed so that openpyxl refuses XML bombs")
-    data = _read_limited(uploaded_file, settings.UPLOAD_MAX_BYTES)
     check_xlsx_container(data)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=False)

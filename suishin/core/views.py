@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from suishin.core.forms import AuditLogFilterForm
+from suishin.core.jobs import access_job
 from suishin.core.models import AuditLog
 from suishin.plans.selectors import plans_of
 from suishin.tenants.access import require_actor, require_role
@@ -56,3 +57,13 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_safe
+def job_detail(request, job_id):
+    """Show a background job's progress; htmx refreshes the status box until the job ends."""
+    actor = require_actor(request)
+    job = access_job(actor, job_id)
+    template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
+    return render(request, template, {"job": job})

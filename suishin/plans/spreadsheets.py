@@ -147,8 +147,11 @@ def _text(value) -> str:
     return str(unescape_formula(value)).strip()
 
 
-def parse_roadmap_sheet(plan: Plan, workbook) -> RoadmapImport:
-    """Read a 工程表 workbook against `plan`; return its rows and every problem found."""
+def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
+    """Read a 工程表 workbook against `plan`; return its rows and every problem found.
+
+    `progress`, if given, is called now and then with the share of rows read (0.0–1.0).
+    """
     sheet = workbook.worksheets[0]
     problems: list[ImportProblem] = []
 
@@ -229,7 +232,10 @@ def parse_roadmap_sheet(plan: Plan, workbook) -> RoadmapImport:
     known_numbers = set(plan.measures.values_list("number", flat=True))
     by_key: dict[str, ImportedMeasure] = {}
     measures: list[ImportedMeasure] = []
-    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
+    last_row = sheet.max_row
+    for row in range(FIRST_DATA_ROW, last_row + 1):
+        if progress is not None and row % 100 == 0:
+            progress(row / last_row)
         cells = [sheet.cell(row, c) for c in range(1, note_column + 1)]
         if all(c.value in (None, "") for c in cells):
             continue

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from suishin.core.uploads import UploadError, open_xlsx_upload
+from suishin.core.jobs import job_start
+from suishin.core.uploads import UploadError, read_xlsx_upload
 from suishin.tenants.access import require_actor
 
 from . import services
@@ -41,7 +43,8 @@ from .forms import (
 from .national_templates import national_structure
 from .selectors import departments_of, measure_page, plan_tree, plans_of, roadmap_lanes
 from .snapshots import plan_diff, plan_snapshot
-from .spreadsheets import parse_roadmap_sheet, roadmap_import_apply, roadmap_xlsx_bytes
+from .spreadsheets import roadmap_xlsx_bytes
+from .tasks import roadmap_import_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -545,25 +548,24 @@ def roadmap_import(request, plan_id):
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "roadmap.import", plan)
     form = RoadmapImportForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            workbook = open_xlsx_upload(form.cleaned_data["file"])
+            data = read_xlsx_upload(form.cleaned_data["file"])
         except UploadError as error:
             form.add_error("file", str(error))
         else:
-            imported = parse_roadmap_sheet(plan, workbook)
-            problems = imported.problems
-            if not problems:
-                summary = roadmap_import_apply(actor=actor, plan=plan, imported=imported)
-                messages.success(
-                    request, _("工程表を取り込みました（更新 %(updated)s件、追加 %(created)s件）。") % summary
-                )
-                return redirect("plans:roadmap", plan_id=plan.pk)
-    status = 400 if request.method == "POST" and (problems or form.errors) else 200
-    return render(
-        request, "plans/roadmap_import.html", {"form": form, "plan": plan, "problems": problems}, status=status
-    )
+            job = job_start(
+                actor=actor,
+                kind="roadmap_import",
+                title=_("工程表の取込み（%(plan)s）") % {"plan": plan.title},
+                target=plan,
+                task=roadmap_import_task,
+                payload=data,
+                result_url=reverse("plans:roadmap", args=[plan.pk]),
+            )
+            return redirect("job_detail", job_id=job.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/roadmap_import.html", {"form": form, "plan": plan}, status=status)
 
 
 # --- revisions --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from suishin.core.models import BaseModel
+from suishin.core.tenancy import TenantManager, TenantQuerySet  # noqa: F401  (TenantQuerySet re-exported)
 from suishin.tenants.local_government_code import validate_local_government_code
 
 
@@ -41,16 +42,6 @@ class Organization(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class TenantQuerySet(models.QuerySet):
-    """Queryset of a tenant-owned model: always narrowed to one organization in views."""
-
-    def for_organization(self, organization: Organization) -> "TenantQuerySet":
-        return self.filter(organization=organization)
-
-
-TenantManager = models.Manager.from_queryset(TenantQuerySet)
 
 
 class TenantModel(BaseModel):

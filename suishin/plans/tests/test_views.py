@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suishin.core.models import AuditLog
+from suishin.core.models import AuditLog, Job
 from suishin.plans.models import Measure, Plan, RoadmapEntry
 from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_workbook
 from suishin.plans.tests.factories import make_plan
@@ -138,9 +138,11 @@ def test_import_page_lists_problems_and_saves_nothing(secretariat, cast, plan):
     workbook.active.cell(FIRST_DATA_ROW, 4).value = "ない課"
     workbook.active.cell(FIRST_DATA_ROW, 3).value = "変更"
     response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": _upload(workbook)})
-    assert response.status_code == 400
-    assert "3行目 D列" in response.content.decode()
+    assert response.status_code == 302
+    page = secretariat.get(response["Location"]).content.decode()
+    assert "3行目 D列" in page and "取り込みませんでした" in page
     assert not Measure.objects.filter(title="変更").exists()
+    assert Job.objects.get().status == Job.Status.FAILED
 
 
 def test_import_page_applies_a_good_file_and_audits_it(secretariat, plan):
@@ -148,6 +150,12 @@ def test_import_page_applies_a_good_file_and_audits_it(secretariat, plan):
     workbook.active.cell(FIRST_DATA_ROW, 3).value = "変更後"
     response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": _upload(workbook)})
     assert response.status_code == 302
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert (job.status, job.progress, job.result["summary"]["updated"]) == (Job.Status.DONE, 100, plan.measures.count())
+    assert bytes(job.payload) == b""
+    page = secretariat.get(response["Location"]).content.decode()
+    assert "取り込みました" in page and "hx-trigger" not in page
     assert Measure.objects.filter(plan=plan, title="変更後").count() == 1
     assert AuditLog.objects.filter(verb="roadmap.import", target_id=str(plan.pk)).exists()
 
@@ -220,3 +228,13 @@ def test_every_edit_form_refuses_a_stale_save(secretariat, plan, kind):
     assert response.status_code == 200
     assert "ほかの人がこの内容を先に更新しました" in response.content.decode()
     assert reload() == first_value
+
+
+def test_job_page_polls_while_the_job_runs(secretariat, cast, plan):
+    job = Job.objects.create(
+        organization=cast.town.organization, kind="roadmap_import", title="取込み", target_id=plan.pk
+    )
+    page = secretariat.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "<h1>" in page
+    partial = secretariat.get(reverse("job_detail", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div class="job-status') and "<h1>" not in partial

@@ -1,0 +1,50 @@
+"""Start background work, report its progress, and read it back for the page that started it."""
+
+from django.http import Http404
+from django.utils import timezone
+
+from suishin.core.audit import audit_record
+from suishin.core.models import Job
+
+
+def job_start(*, actor, kind: str, title: str, target, task, payload: bytes = b"", result_url: str = "") -> Job:
+    """Record a job for `target` and hand it to the background worker (or run it now, in tests)."""
+    job = Job.objects.create(
+        organization=actor.organization,
+        created_by=actor.user,
+        kind=kind,
+        title=title,
+        target_id=target.pk,
+        payload=payload,
+        result_url=result_url,
+    )
+    audit_record(actor=actor.user, organization=actor.organization, verb="job.start", target=job, data={"kind": kind})
+    task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def job_progress(job_id: int, percent: int) -> None:
+    """Record how far a running job has come (0–100)."""
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.RUNNING, progress=max(0, min(100, percent)), updated_at=timezone.now()
+    )
+
+
+def job_finish(job_id: int, *, result: dict, failed: bool = False) -> None:
+    """Record a job's outcome and drop its input, which is no longer needed."""
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.FAILED if failed else Job.Status.DONE,
+        progress=100,
+        result=result,
+        payload=b"",
+        updated_at=timezone.now(),
+    )
+
+
+def access_job(actor, job_id) -> Job:
+    """Return a job of the actor's organization, or 404."""
+    try:
+        return Job.objects.for_organization(actor.organization).defer("payload").get(pk=int(job_id))
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,32 @@
+"""Background work of the plans app."""
+
+from django_tasks import task
+
+from suishin.core.jobs import job_finish, job_progress
+from suishin.core.models import Job
+from suishin.core.uploads import UploadError, open_xlsx_bytes
+from suishin.tenants.actor import actor_for_user
+
+from .models import Plan
+from .spreadsheets import parse_roadmap_sheet, roadmap_import_apply
+
+
+@task()
+def roadmap_import_task(job_id: int) -> None:
+    """Parse an uploaded 工程表, then apply it if, and only if, every row is right."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    plan = Plan.objects.get(pk=job.target_id, organization_id=job.organization_id)
+    job_progress(job.pk, 5)
+    try:
+        workbook = open_xlsx_bytes(bytes(job.payload))
+    except UploadError as error:
+        job_finish(job.pk, result={"problems": [str(error)]}, failed=True)
+        return
+    job_progress(job.pk, 20)
+    imported = parse_roadmap_sheet(plan, workbook, progress=lambda share: job_progress(job.pk, 20 + int(share * 60)))
+    if imported.problems:
+        job_finish(job.pk, result={"problems": [str(p) for p in imported.problems]}, failed=True)
+        return
+    # Rights are checked again now: they may have changed since the upload.
+    summary = roadmap_import_apply(actor=actor_for_user(job.created_by), plan=plan, imported=imported)
+    job_finish(job.pk, result={"summary": summary})
