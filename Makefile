@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo messages clean
+.PHONY: run test serve bench lint migrate demo messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ demo: migrate
 run: demo
 	@echo "Suishin: http://127.0.0.1:8000/  (stop with Ctrl+C)"
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production shape: gunicorn + PostgreSQL (DATABASE_URL) + task worker; see docs/deploy.md.
+serve: $(STAMP)
+	bin/serve
+
+# National-scale benchmark on PostgreSQL; prints a table and writes it to bench/results/.
+bench: $(STAMP)
+	$(PY) bench/run.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

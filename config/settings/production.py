@@ -14,8 +14,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 globals().update(production_values())
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if env_bool("SUISHIN_PLAIN_HTTP"):
+    # Only for `make serve` on loopback (and the benchmark): no TLS in front, so no HTTPS-only cookies.
+    SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+    SECURE_HSTS_SECONDS = 0
+
+if env_bool("SUISHIN_QUERY_STATS"):
+    # The benchmark reads each response's query count and SQL time from its headers.
+    MIDDLEWARE = ["suishin.core.query_stats.QueryStatsMiddleware", *MIDDLEWARE]  # noqa: F405
 CSRF_COOKIE_HTTPONLY = True
 
 STORAGES = {

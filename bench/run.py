@@ -1,0 +1,423 @@
+#!/usr/bin/env python
+"""National-scale benchmark: `make bench`.
+
+For each data size (1 town, then all 1,788 団体) it seeds (or reuses) a PostgreSQL database, starts
+Suishin as production does (bin/serve: gunicorn, DEBUG off, task worker), loads it from this second
+process on loopback only (wrk, 8 connections, bounded in time, warm-up excluded), and prints one table.
+The table is also written to bench/results/. Environment: BENCH_SIZES (default "1,1788"),
+BENCH_SECONDS (default 10), BENCH_WARMUP (default 2), PGURL (default postgresql://postgres@127.0.0.1:5432).
+"""
+
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import datetime
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+PORT = int(os.environ.get("BENCH_PORT", "8200"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+CONNECTIONS = 8
+PGURL = os.environ.get("PGURL", "postgresql://postgres@127.0.0.1:5432")
+
+
+# --- orchestration (the parent process) -----------------------------------------------------
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1,1788").split(",")]
+    phases = {}
+    for size in sizes:
+        print(f"== phase: {size} organization(s)", flush=True)
+        env = os.environ | {"DATABASE_URL": f"{PGURL}/suishin_bench_{size}"}
+        out = subprocess.run([PY, __file__, "--phase", str(size)], env=env, cwd=ROOT, capture_output=True, text=True)
+        sys.stderr.write(out.stderr[-3000:])
+        lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+        if out.returncode != 0 or not lines:
+            print(out.stdout[-3000:])
+            raise SystemExit(f"phase {size} failed")
+        phases[size] = json.loads(lines[-1])
+    table = render(phases)
+    print(table)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"{datetime.now().astimezone():%Y%m%d-%H%M%S}.md"
+    path.write_text(table, encoding="utf-8")
+    print(f"written: {path.relative_to(ROOT)}")
+
+
+def ms(value) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def render(phases: dict) -> str:
+    lines = [
+        f"Suishin benchmark {datetime.now().astimezone():%Y-%m-%d %H:%M} — {os.cpu_count()} cores, "
+        f"{CONNECTIONS} connections, "
+        f"{SECONDS} s per scenario after {WARMUP} s warm-up",
+        "",
+        "| data | scenario | req/s | p50 ms | p95 ms | p99 ms | errors | queries/req | SQL ms/req | p50 ÷ SQL |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size, phase in phases.items():
+        for row in phase["scenarios"]:
+            ratio = row["p50_ms"] / row["sql_ms"] if row.get("sql_ms") else None
+            lines.append(
+                f"| {size} | {row['name']} | {row['rps']:.1f} | {ms(row['p50_ms'])} | {ms(row['p95_ms'])} | "
+                f"{ms(row['p99_ms'])} | {row['errors']} | {row['queries']} | {ms(row['sql_ms'])} | "
+                f"{'-' if ratio is None else f'{ratio:.1f}'} |"
+            )
+    lines.append("")
+    for size, phase in phases.items():
+        imp = phase["import"]
+        lines.append(
+            f"- {size}: 工程表 import of {imp['rows']} rows — parse+validate+apply {imp['in_process_ms']:.0f} ms vs "
+            f"openpyxl read-only parse {imp['openpyxl_ms']:.0f} ms "
+            f"(ratio {imp['in_process_ms'] / imp['openpyxl_ms']:.2f}); "
+            f"upload→job done over HTTP p50 {imp['http_p50_ms']:.0f} ms"
+        )
+        lines.append(
+            f"- {size}: worker RSS after the run: max {phase['rss_mb']:.0f} MB over {phase['workers']} workers"
+        )
+        lines.append(f"- {size}: seed {phase['seed_s']:.1f} s")
+    if len(phases) >= 2:
+        small, large = min(phases), max(phases)
+        lines += ["", f"Growth ({large} vs {small} organizations, per-town pages, p50 ratio):", ""]
+        by_name = {row["name"]: row for row in phases[small]["scenarios"]}
+        for row in phases[large]["scenarios"]:
+            base = by_name.get(row["name"])
+            if base and row.get("per_town") and base["p50_ms"]:
+                lines.append(f"- {row['name']}: {row['p50_ms'] / base['p50_ms']:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+# --- one phase (a child process with DATABASE_URL set) --------------------------------------
+
+
+def phase(size: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    os.environ.setdefault("SECRET_KEY", uuid.uuid4().hex + uuid.uuid4().hex)
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ["SUISHIN_PLAIN_HTTP"] = "1"
+    sys.path.insert(0, str(ROOT))
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("bench_seed", organizations=size, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seed_seconds = time.perf_counter() - started
+
+    from bench.scenarios import bench_town
+
+    town = bench_town()
+    server = start_server()
+    try:
+        opener, cookie = login(town)
+        scenarios = [page_scenario(s, town, opener, cookie) for s in page_scenarios()]
+        scenarios.append(measure_edit_scenario(town, opener))
+        result = {
+            "scenarios": scenarios,
+            "import": import_scenario(town, opener),
+            "seed_s": seed_seconds,
+        }
+        result["rss_mb"], result["workers"] = worker_rss()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return result
+
+
+def page_scenarios():
+    from bench.scenarios import PAGES
+
+    return PAGES
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(url.replace(parts.path, "/postgres", 1), autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def start_server() -> subprocess.Popen:
+    env = os.environ | {"BIND": f"127.0.0.1:{PORT}", "SUISHIN_QUERY_STATS": "1"}
+    server = subprocess.Popen(
+        [str(ROOT / "bin" / "serve")],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{BASE}/login/", timeout=2) as response:  # noqa: S310 - loopback only
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("the server did not start")
+
+
+def login(town):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    opener.open(f"{BASE}/login/").read()
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    data = urllib.parse.urlencode(
+        {"username": town.username, "password": town.password, "csrfmiddlewaretoken": csrf}
+    ).encode()
+    request = urllib.request.Request(f"{BASE}/login/", data=data, headers={"Referer": f"{BASE}/login/"})
+    response = opener.open(request)
+    if response.status != 302:
+        raise SystemExit("login failed")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return opener, cookie
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, request, response, code, message, headers):
+        return response
+
+
+def sample_stats(opener, url: str, count: int = 10) -> tuple[int, float]:
+    """Request `url` a few times; return its query count and average SQL time from the headers."""
+    queries, sql = [], []
+    for _ in range(count):
+        with opener.open(f"{BASE}{url}") as response:
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{url} answered {response.status}")
+            queries.append(int(response.headers["X-Query-Count"]))
+            sql.append(float(response.headers["X-SQL-Time-Ms"]))
+    return max(queries), statistics.mean(sql)
+
+
+def wrk(url: str, cookie: str, seconds: int) -> dict:
+    env = os.environ | {"BENCH_COOKIE": cookie}
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "wrk.lua"),
+            f"{BASE}{url}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
+    return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
+
+
+def page_scenario(scenario, town, opener, cookie) -> dict:
+    url = scenario.url(town)
+    queries, sql_ms = sample_stats(opener, url)
+    wrk(url, cookie, WARMUP)
+    result = wrk(url, cookie, SECONDS)
+    print(f"  {scenario.name}: {result['requests'] / (result['duration_us'] / 1e6):.1f} req/s", file=sys.stderr)
+    return {
+        "name": scenario.name,
+        "per_town": scenario.per_town,
+        "rps": result["requests"] / (result["duration_us"] / 1e6),
+        "p50_ms": result["p50_us"] / 1000,
+        "p95_ms": result["p95_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
+        "errors": result["non2xx"] + result["errors"],
+        "queries": queries,
+        "sql_ms": sql_ms,
+    }
+
+
+def measure_edit_scenario(town, opener) -> dict:
+    """POST the measure edit form from 8 threads, each on its own measures, for SECONDS seconds."""
+    from django.db import close_old_connections
+
+    from bench.scenarios import MEASURE_EDIT_PATH, measure_edit_form
+    from suishin.plans.models import Measure
+
+    latencies, queries, sql, errors = [], [], [], [0]
+    lock = threading.Lock()
+    stop_at = time.time() + WARMUP + SECONDS
+    measure_at = time.time() + WARMUP
+
+    def worker(ids):
+        round_number = 0
+        try:
+            while time.time() < stop_at:
+                for measure_id in ids:
+                    round_number += 1
+                    measure = Measure.objects.prefetch_related("ownerships").get(pk=measure_id)
+                    body = urllib.parse.urlencode(
+                        measure_edit_form(measure, round_number) | {"csrfmiddlewaretoken": token}, doseq=True
+                    ).encode()
+                    url = f"{BASE}{MEASURE_EDIT_PATH.format(measure=measure_id)}"
+                    request = urllib.request.Request(url, data=body, headers={"Referer": url})
+                    started = time.perf_counter()
+                    with opener.open(request) as response:
+                        response.read()
+                        elapsed = time.perf_counter() - started
+                        status = response.status
+                    if time.time() >= measure_at and time.time() < stop_at:
+                        with lock:
+                            latencies.append(elapsed * 1000)
+                            queries.append(int(response.headers["X-Query-Count"]))
+                            sql.append(float(response.headers["X-SQL-Time-Ms"]))
+                            if status != 302:
+                                errors[0] += 1
+                    if time.time() >= stop_at:
+                        break
+        finally:
+            close_old_connections()
+
+    token = csrf_token(opener)
+    threads = [threading.Thread(target=worker, args=(town.measure_ids[i::CONNECTIONS],)) for i in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "name": "measure edit (POST)",
+        "per_town": True,
+        "rps": len(latencies) / SECONDS,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "errors": errors[0],
+        "queries": max(queries) if queries else 0,
+        "sql_ms": statistics.mean(sql) if sql else None,
+    }
+
+
+def csrf_token(opener) -> str:
+    for handler in opener.handlers:
+        jar = getattr(handler, "cookiejar", None)
+        if jar is not None:
+            return next(c.value for c in jar if c.name == "csrftoken")
+    raise SystemExit("no csrf cookie")
+
+
+def percentile(values: list[float], pct: int) -> float | None:
+    if not values:
+        return None
+    index = min(len(values) - 1, max(0, round(pct / 100 * len(values)) - 1))
+    return values[index]
+
+
+def import_scenario(town, opener, runs: int = 5) -> dict:
+    """Time the 500-row import in-process beside openpyxl's read-only parse, and end to end over HTTP."""
+    import openpyxl
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from bench.scenarios import IMPORT_PATH, IMPORT_ROWS, import_file, openpyxl_read_only_rows
+    from suishin.core.models import Job
+    from suishin.plans.models import Plan
+    from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_import_apply
+    from suishin.tenants.actor import actor_for_user
+
+    plan = Plan.objects.get(pk=town.plan_id)
+    data = import_file(plan)
+    actor = actor_for_user(get_user_model().objects.get(username=town.username))
+    floor, ours = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        openpyxl_read_only_rows(data)
+        floor.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with transaction.atomic():
+            import io
+
+            imported = parse_roadmap_sheet(plan, openpyxl.load_workbook(io.BytesIO(data)))
+            assert not imported.problems, imported.problems[:3]
+            roadmap_import_apply(actor=actor, plan=plan, imported=imported)
+        ours.append(time.perf_counter() - started)
+
+    token = csrf_token(opener)
+    http = []
+    for _ in range(runs):
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="roadmap.xlsx"\r\n'
+                "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        url = f"{BASE}{IMPORT_PATH.format(plan=town.plan_id)}"
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": url}
+        )
+        started = time.perf_counter()
+        with opener.open(request) as response:
+            response.read()
+            location = response.headers["Location"]
+        job_id = int(re.search(r"/jobs/(\d+)/", location).group(1))
+        while Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists():
+            time.sleep(0.05)
+        http.append(time.perf_counter() - started)
+        job = Job.objects.get(pk=job_id)
+        if job.status != Job.Status.DONE:
+            raise SystemExit(f"import job failed: {job.result}")
+    return {
+        "rows": IMPORT_ROWS,
+        "openpyxl_ms": statistics.median(floor) * 1000,
+        "in_process_ms": statistics.median(ours) * 1000,
+        "http_p50_ms": statistics.median(http) * 1000,
+    }
+
+
+def worker_rss() -> tuple[float, int]:
+    """Return the largest resident memory of the gunicorn workers (MB) and how many there are."""
+    out = subprocess.run(["pgrep", "-f", "gunicorn config.wsgi"], capture_output=True, text=True)
+    rss = []
+    for pid in out.stdout.split():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    workers = max(len(rss) - 1, 0)  # one of them is the master
+    return (max(rss) if rss else 0.0), workers
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--phase":
+        print(json.dumps(phase(int(sys.argv[2]))))
+    else:
+        main()
