@@ -69,6 +69,11 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 DATABASES = {"default": database_from_env(str(BASE_DIR / "db.sqlite3"))}
@@ -110,9 +115,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 30 idle minutes (the cookie is renewed on each request).
+# Sessions end after 30 idle minutes: activity renews the expiry, at most once a minute
+# (see suishin/core/sessions.py), so that reading a page does not write to the database every time.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_AFTER = 60
 # However active, a session ends 10 hours after login (one working day).
 SESSION_ABSOLUTE_AGE = 10 * 60 * 60
 LOGIN_URL_PATH = "/login/"

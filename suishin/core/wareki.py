@@ -7,7 +7,9 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -57,6 +59,7 @@ def era_year_text(year_in_era: int) -> str:
     return "元" if year_in_era == 1 else str(year_in_era)
 
 
+@lru_cache(maxsize=1024)
 def wareki_fiscal_year(fiscal_year: int) -> str:
     """Return 「令和5年度」 for 2023."""
     era, year = era_of_fiscal_year(fiscal_year)
@@ -65,6 +68,12 @@ def wareki_fiscal_year(fiscal_year: int) -> str:
 
 def fiscal_year_label(fiscal_year: int) -> str:
     """Return 「2023年度（令和5年度）」 for 2023."""
+    return _fiscal_year_label(fiscal_year, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _fiscal_year_label(fiscal_year: int, language: str | None) -> str:
+    # Pages print the same few years many times: the label is cached per language.
     return _("%(year)s年度（%(wareki)s）") % {
         "year": fiscal_year,
         "wareki": wareki_fiscal_year(fiscal_year),

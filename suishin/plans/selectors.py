@@ -1,14 +1,15 @@
 """Reads of plan data for pages: each costs a fixed number of queries, whatever the plan's size."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
-from .models import Measure, MeasureDepartment, Plan, PriorityArea, RoadmapEntry
+from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
 
 
 def plans_of(actor: Actor) -> QuerySet[Plan]:
@@ -19,41 +20,92 @@ def departments_of(actor: Actor) -> QuerySet[Department]:
     return Department.objects.for_organization(actor.organization)
 
 
-def measures_with_details(
-    plan: Plan, department: Department | None = None, with_roadmap: bool = True
-) -> QuerySet[Measure]:
-    """Return the plan's measures with their owners (and roadmap) prefetched."""
-    measures = Measure.objects.filter(plan=plan).select_related("priority_area")
+LIST_FIELDS = ["plan_id", "organization_id", "priority_area_id", "number", "position", "title", "stage"]
+
+
+def measures_with_owners(plan: Plan, department: Department | None = None) -> QuerySet[Measure]:
+    """Return the plan's measures with their owners prefetched (the logic-model texts stay unloaded)."""
+    measures = (
+        Measure.objects.filter(plan=plan)
+        .select_related("priority_area")
+        .only(*LIST_FIELDS, "priority_area__title", "priority_area__position")
+    )
     if department is not None:
         measures = measures.filter(ownerships__department=department)
-    measures = measures.prefetch_related(
-        Prefetch("ownerships", queryset=MeasureDepartment.objects.select_related("department"))
+    owners = MeasureDepartment.objects.select_related("department").only(
+        "measure_id", "department__name", "department__position", "department__code"
     )
+    return measures.prefetch_related(Prefetch("ownerships", queryset=owners)).order_by(
+        "priority_area__position", "position", "number"
+    )
+
+
+@dataclass(slots=True)
+class EntryRow:
+    id: int
+    label: str
+    start_fy: int
+    end_fy: int
+    position: int
+
+
+@dataclass(slots=True)
+class MeasureRow:
+    id: int
+    number: str
+    title: str
+    stage: str
+    national_kpi_note: str
+    departments: list[str] = field(default_factory=list)
+    entries: list[EntryRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AreaRow:
+    id: int
+    title: str
+    cross_cutting: bool
+    measures: list[MeasureRow] = field(default_factory=list)
+
+
+def plan_outline(plan: Plan, department: Department | None = None, with_roadmap: bool = True) -> list[AreaRow]:
+    """Return the plan's priority areas with their measures, owners and (optionally) roadmap spans.
+
+    Plain rows in four queries, whatever the plan's size: the overview, the 工程表 page and its Excel
+    export all read this.
+    """
+    areas = {
+        a["id"]: AreaRow(a["id"], a["title"], a["cross_cutting"])
+        for a in plan.priority_areas.values("id", "title", "cross_cutting")
+    }
+    measures_qs = Measure.objects.filter(plan=plan)
+    if department is not None:
+        measures_qs = measures_qs.filter(ownerships__department=department)
+    measures = {}
+    for m in measures_qs.order_by("priority_area__position", "position", "number").values(
+        "id", "number", "title", "stage", "national_kpi_note", "priority_area_id"
+    ):
+        row = MeasureRow(m["id"], m["number"], m["title"], m["stage"], m["national_kpi_note"])
+        measures[m["id"]] = row
+        areas[m["priority_area_id"]].measures.append(row)
+    owners = MeasureDepartment.objects.filter(measure__plan=plan).order_by(
+        "measure_id", "department__position", "department__code"
+    )
+    for measure_id, name in owners.values_list("measure_id", "department__name"):
+        if measure_id in measures:
+            measures[measure_id].departments.append(name)
     if with_roadmap:
-        measures = measures.prefetch_related(
-            Prefetch("roadmap_entries", queryset=RoadmapEntry.objects.order_by("start_fy", "position", "id"))
-        )
-    return measures.order_by("priority_area__position", "position", "number")
-
-
-@dataclass
-class AreaWithMeasures:
-    area: PriorityArea
-    measures: list[Measure]
-
-
-def plan_tree(plan: Plan, department: Department | None = None, with_roadmap: bool = True) -> list[AreaWithMeasures]:
-    """Return the plan's priority areas, each with its measures (filtered by owning department)."""
-    by_area: dict[int, list[Measure]] = {}
-    for measure in measures_with_details(plan, department, with_roadmap):
-        by_area.setdefault(measure.priority_area_id, []).append(measure)
-    return [AreaWithMeasures(area, by_area.get(area.pk, [])) for area in plan.priority_areas.all()]
+        entries = RoadmapEntry.objects.filter(measure__plan=plan).order_by("start_fy", "position", "id")
+        for e in entries.values_list("id", "measure_id", "label", "start_fy", "end_fy", "position"):
+            if e[1] in measures:
+                measures[e[1]].entries.append(EntryRow(e[0], e[2], e[3], e[4], e[5]))
+    return list(areas.values())
 
 
 def roadmap_lanes(entries: list[RoadmapEntry]) -> list[list[RoadmapEntry]]:
     """Pack a measure's spans into rows so that spans in one row never overlap."""
     lanes: list[list[RoadmapEntry]] = []
-    for entry in sorted(entries, key=lambda e: (e.start_fy, e.position, e.pk or 0)):
+    for entry in sorted(entries, key=lambda e: (e.start_fy, e.position, e.id or 0)):
         for lane in lanes:
             if lane[-1].end_fy < entry.start_fy:
                 lane.append(entry)
@@ -65,4 +117,14 @@ def roadmap_lanes(entries: list[RoadmapEntry]) -> list[list[RoadmapEntry]]:
 
 def measure_page(plan: Plan, page_number, department: Department | None = None, per_page: int = 50):
     """Return one page of the plan's measures."""
-    return Paginator(measures_with_details(plan, department, with_roadmap=False), per_page).get_page(page_number)
+    return Paginator(measures_with_owners(plan, department), per_page).get_page(page_number)
+
+
+def id_url(name: str):
+    """Return a function giving the URL of pattern `name` for an object id, reversing only once.
+
+    Long tables link every row; reversing once per page instead of once per row keeps them fast.
+    """
+    template = reverse(name, args=[987654321])
+    head, tail = template.split("987654321")
+    return lambda object_id: f"{head}{object_id}{tail}"

@@ -22,7 +22,7 @@ from suishin.tenants.models import Department
 
 from .access import require_plan_editor
 from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
-from .selectors import plan_tree, roadmap_lanes
+from .selectors import plan_outline, roadmap_lanes
 
 FIXED_HEADERS = ["施策番号", "重点取組事項", "施策", "担当課"]
 NOTE_HEADER = "参考・備考"
@@ -58,11 +58,11 @@ def roadmap_workbook(plan: Plan) -> Workbook:
         cell.border = _border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     row = FIRST_DATA_ROW
-    for group in plan_tree(plan):
-        for measure in group.measures:
-            departments = "、".join(o.department.name for o in measure.ownerships.all())
-            for lane in roadmap_lanes(list(measure.roadmap_entries.all())):
-                values = [measure.number, group.area.title, measure.title, departments]
+    for area in plan_outline(plan):
+        for measure in area.measures:
+            departments = "、".join(measure.departments)
+            for lane in roadmap_lanes(measure.entries):
+                values = [measure.number, area.title, measure.title, departments]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row, column, escape_formula(value))
                     cell.border = _border

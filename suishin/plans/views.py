@@ -5,13 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from suishin.core.jobs import job_start
 from suishin.core.uploads import UploadError, read_xlsx_upload
+from suishin.core.wareki import fiscal_year_label
 from suishin.tenants.access import require_actor
 
 from . import services
@@ -40,8 +43,9 @@ from .forms import (
     RoadmapEntryForm,
     RoadmapImportForm,
 )
+from .models import Stage
 from .national_templates import national_structure
-from .selectors import departments_of, measure_page, plan_tree, plans_of, roadmap_lanes
+from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of, roadmap_lanes
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
 from .tasks import roadmap_import_task
@@ -96,14 +100,32 @@ def plan_create(request):
 def plan_detail(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
+    can_edit = can_edit_plan(actor)
+    areas_html = render_to_string(
+        "plans/_plan_areas.html",
+        {
+            "areas": plan_outline(plan, with_roadmap=False),
+            "plan_id": plan.pk,
+            "can_edit": can_edit,
+            "measure_url": id_url("plans:measure_detail"),
+            "stage_labels": dict(Stage.choices),
+            "labels": {
+                "common": _("共通"),
+                "edit": _("編集"),
+                "add_measure": _("施策を追加"),
+                "no_measures": _("施策はまだありません。"),
+            },
+        },
+        using="jinja2",
+    )
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
             "goals": plan.goals.all(),
-            "tree": plan_tree(plan, with_roadmap=False),
-            "can_edit": can_edit_plan(actor),
+            "areas_html": mark_safe(areas_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
+            "can_edit": can_edit,
             "latest_revision": plan.revisions.first(),
         },
     )
@@ -486,12 +508,12 @@ def roadmap(request, plan_id):
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
     years = plan.fiscal_years
     rows = []
-    for group in plan_tree(plan, department):
-        if not group.measures:
+    for area in plan_outline(plan, department):
+        if not area.measures:
             continue
-        rows.append({"area": group.area})
-        for measure in group.measures:
-            lanes = roadmap_lanes(list(measure.roadmap_entries.all()))
+        rows.append({"area": area})
+        for measure in area.measures:
+            lanes = roadmap_lanes(measure.entries)
             for index, lane in enumerate(lanes):
                 rows.append(
                     {
@@ -501,13 +523,25 @@ def roadmap(request, plan_id):
                         "cells": _lane_cells(lane, years),
                     }
                 )
+    rows_html = render_to_string(
+        "plans/_roadmap_rows.html",
+        {
+            "rows": rows,
+            "column_count": len(years) + 2,
+            "measure_url": id_url("plans:measure_detail"),
+            "cross_cutting_label": _("（全ての重点取組事項に共通する取組）"),
+            "year_labels": {year: fiscal_year_label(year) for year in years},
+        },
+        using="jinja2",
+    )
     return render(
         request,
         "plans/roadmap.html",
         {
             "plan": plan,
             "years": years,
-            "rows": rows,
+            "has_rows": bool(rows),
+            "rows_html": mark_safe(rows_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
             "filter_form": filter_form,
             "department": department,
             "column_count": len(years) + 2,

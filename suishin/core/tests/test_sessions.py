@@ -1,9 +1,11 @@
+import datetime as dt
 import time
 
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 
-from suishin.core.sessions import STARTED_AT
+from suishin.core.sessions import RENEWED_AT, STARTED_AT
 from suishin.tenants.tests.factories import PASSWORD
 
 
@@ -38,9 +40,27 @@ def test_session_expires_after_the_absolute_lifetime(client, cast, settings):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_idle_timeout_is_thirty_minutes_renewed_on_each_request(settings):
+def test_idle_timeout_is_thirty_minutes_renewed_by_activity(client, cast, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    login(client, cast.town.users["staff"])
+    session = Session.objects.get(session_key=client.session.session_key)
+    first_expiry = session.expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get(pk=session.pk).expire_date == first_expiry  # renewed at most once a minute
+    stale = client.session
+    stale[RENEWED_AT] = int(time.time()) - settings.SESSION_RENEW_AFTER - 1
+    stale.save()
+    time.sleep(1)
+    client.get(reverse("home"))
+    assert Session.objects.get(pk=session.pk).expire_date > first_expiry
+
+
+def test_idle_session_expires(client, cast):
+    login(client, cast.town.users["staff"])
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_deactivated_user_is_logged_out_on_the_next_request(client, cast):
