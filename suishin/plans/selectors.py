@@ -115,6 +115,53 @@ def roadmap_lanes(entries: list[RoadmapEntry]) -> list[list[RoadmapEntry]]:
     return lanes or [[]]
 
 
+@dataclass(slots=True)
+class RoadmapCell:
+    entry: EntryRow | None
+    colspan: int
+
+
+@dataclass(slots=True)
+class RoadmapRow:
+    """A row of the 工程表: either a priority area's heading, or one lane of a measure."""
+
+    area: AreaRow | None = None
+    measure: MeasureRow | None = None
+    first: bool = False
+    lane_count: int = 1
+    cells: list[RoadmapCell] = field(default_factory=list)
+
+
+def roadmap_rows(plan: Plan, department: Department | None = None) -> list[RoadmapRow]:
+    """Return the 工程表 as table rows: each area with measures, then each lane of its measures."""
+    years = plan.fiscal_years
+    rows = []
+    for area in plan_outline(plan, department):
+        if not area.measures:
+            continue
+        rows.append(RoadmapRow(area=area))
+        for measure in area.measures:
+            lanes = roadmap_lanes(measure.entries)
+            for index, lane in enumerate(lanes):
+                rows.append(RoadmapRow(None, measure, index == 0, len(lanes), lane_cells(lane, years[0], years[-1])))
+    return rows
+
+
+def lane_cells(lane, first_year: int, last_year: int) -> list[RoadmapCell]:
+    """Return the cells of one lane: a span over its years, or one empty cell per free year."""
+    cells, year = [], first_year
+    by_start = {entry.start_fy: entry for entry in lane}
+    while year <= last_year:
+        entry = by_start.get(year)
+        if entry is not None:
+            cells.append(RoadmapCell(entry, entry.end_fy - entry.start_fy + 1))
+            year = entry.end_fy + 1
+        else:
+            cells.append(RoadmapCell(None, 1))
+            year += 1
+    return cells
+
+
 def measure_page(plan: Plan, page_number, department: Department | None = None, per_page: int = 50):
     """Return one page of the plan's measures."""
     return Paginator(measures_with_owners(plan, department), per_page).get_page(page_number)

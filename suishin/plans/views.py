@@ -45,7 +45,7 @@ from .forms import (
 )
 from .models import Stage
 from .national_templates import national_structure
-from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of, roadmap_lanes
+from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of, roadmap_rows
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
 from .tasks import roadmap_import_task
@@ -359,8 +359,6 @@ def measure_detail(request, measure_id):
             "measure": measure,
             "departments": [o.department for o in ownerships],
             "entries": entries,
-            "lanes": roadmap_lanes(entries),
-            "years": measure.plan.fiscal_years,
             "can_edit": can_edit_measure(actor, measure, owner_ids),
             "can_edit_plan": can_edit_plan(actor),
         },
@@ -507,22 +505,7 @@ def roadmap(request, plan_id):
     filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
     years = plan.fiscal_years
-    rows = []
-    for area in plan_outline(plan, department):
-        if not area.measures:
-            continue
-        rows.append({"area": area})
-        for measure in area.measures:
-            lanes = roadmap_lanes(measure.entries)
-            for index, lane in enumerate(lanes):
-                rows.append(
-                    {
-                        "measure": measure,
-                        "first": index == 0,
-                        "lane_count": len(lanes),
-                        "cells": _lane_cells(lane, years),
-                    }
-                )
+    rows = roadmap_rows(plan, department)
     rows_html = render_to_string(
         "plans/_roadmap_rows.html",
         {
@@ -548,21 +531,6 @@ def roadmap(request, plan_id):
             "can_edit": can_edit_plan(actor),
         },
     )
-
-
-def _lane_cells(lane, years):
-    """Return the cells of one roadmap row: each a span with its entry, or an empty year."""
-    cells, year = [], years[0]
-    by_start = {entry.start_fy: entry for entry in lane}
-    while year <= years[-1]:
-        entry = by_start.get(year)
-        if entry is not None:
-            cells.append({"entry": entry, "colspan": entry.end_fy - entry.start_fy + 1})
-            year = entry.end_fy + 1
-        else:
-            cells.append({"entry": None, "colspan": 1, "year": year})
-            year += 1
-    return cells
 
 
 @login_required
