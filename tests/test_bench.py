@@ -1,0 +1,83 @@
+"""The benchmark cannot rot: bench_seed runs at a tiny size and every scenario runs once."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.scenarios import (
+    IMPORT_PATH,
+    IMPORT_ROWS,
+    MEASURE_EDIT_PATH,
+    PAGES,
+    bench_town,
+    import_file,
+    measure_edit_form,
+    openpyxl_read_only_rows,
+)
+from suishin.core.models import Job
+from suishin.demo.national import municipality_code, split
+from suishin.plans.models import Measure, Plan, RoadmapEntry
+from suishin.tenants.local_government_code import is_valid_local_government_code
+from suishin.tenants.models import Department, Membership, Organization
+
+
+def test_generated_codes_are_valid_and_unique():
+    codes = [municipality_code(i) for i in range(1741)]
+    assert len(set(codes)) == 1741
+    assert all(is_valid_local_government_code(c) for c in codes)
+    assert split(1788) == (47, 1741)
+    assert split(1) == (0, 1)
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("bench_seed", organizations=3, stdout=io.StringIO())
+    return bench_town()
+
+
+def test_bench_seed_builds_towns_shaped_like_real_ones(seeded):
+    assert Organization.objects.count() == 3
+    town = Organization.objects.get(local_government_code=seeded.code)
+    assert Department.objects.filter(organization=town).count() == 17
+    assert Membership.objects.filter(organization=town).count() == 6
+    plan = Plan.objects.get(organization=town)
+    assert plan.measures.count() == 80
+    assert RoadmapEntry.objects.filter(measure__plan=plan, start_fy__gte=2021, end_fy__lte=2025).count() == 160
+    call_command("bench_seed", organizations=3, stdout=io.StringIO())  # reused, not duplicated
+    assert Organization.objects.count() == 3
+
+
+def test_every_page_scenario_answers_within_its_query_budget(client, seeded):
+    client.force_login(get_user_model().objects.get(username=seeded.username))
+    for scenario in PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(scenario.url(seeded))
+        assert response.status_code == 200, scenario.name
+        assert len(queries) <= 10, (scenario.name, len(queries))
+
+
+def test_measure_edit_scenario_saves(client, seeded):
+    client.force_login(get_user_model().objects.get(username=seeded.username))
+    measure = Measure.objects.prefetch_related("ownerships").get(pk=seeded.measure_ids[0])
+    response = client.post(MEASURE_EDIT_PATH.format(measure=measure.pk), measure_edit_form(measure, 1))
+    assert response.status_code == 302
+    assert Measure.objects.get(pk=measure.pk).actions == "具体的な取組内容（第1回の見直し）"
+
+
+def test_import_scenario_file_imports_cleanly_and_repeatably(client, seeded):
+    plan = Plan.objects.get(pk=seeded.plan_id)
+    data = import_file(plan)
+    assert openpyxl_read_only_rows(data) > IMPORT_ROWS
+    client.force_login(get_user_model().objects.get(username=seeded.username))
+    for _ in range(2):
+        upload = io.BytesIO(data)
+        upload.name = "roadmap.xlsx"
+        response = client.post(IMPORT_PATH.format(plan=plan.pk), {"file": upload})
+        assert response.status_code == 302
+    assert [job.status for job in Job.objects.all()] == [Job.Status.DONE, Job.Status.DONE]
+    assert plan.measures.count() == 80
+    assert RoadmapEntry.objects.filter(measure__plan=plan).count() == IMPORT_ROWS
