@@ -130,7 +130,8 @@ def phase(size: int) -> dict:
     server = start_server()
     try:
         opener, cookie = login(town)
-        scenarios = [page_scenario(s, town, opener, cookie) for s in page_scenarios()]
+        scenarios = [login_scenario(town)]
+        scenarios += [page_scenario(s, town, opener, cookie) for s in page_scenarios()]
         scenarios.append(measure_edit_scenario(town, opener))
         result = {
             "scenarios": scenarios,
@@ -261,56 +262,40 @@ def page_scenario(scenario, town, opener, cookie) -> dict:
     }
 
 
-def measure_edit_scenario(town, opener) -> dict:
-    """POST the measure edit form from 8 threads, each on its own measures, for SECONDS seconds."""
-    from django.db import close_old_connections
+def timed_threads(name: str, attempt) -> dict:
+    """Run `attempt()` from 8 threads for WARMUP + SECONDS seconds; summarise the measured part.
 
-    from bench.scenarios import MEASURE_EDIT_PATH, measure_edit_form
-    from suishin.plans.models import Measure
-
+    `attempt` returns (seconds, ok, response) for one request; the warm-up is not counted.
+    """
     latencies, queries, sql, errors = [], [], [], [0]
     lock = threading.Lock()
-    stop_at = time.time() + WARMUP + SECONDS
-    measure_at = time.time() + WARMUP
+    measure_from = time.time() + WARMUP
+    stop_at = measure_from + SECONDS
 
-    def worker(ids):
-        round_number = 0
+    def worker(index):
+        from django.db import close_old_connections
+
         try:
             while time.time() < stop_at:
-                for measure_id in ids:
-                    round_number += 1
-                    measure = Measure.objects.prefetch_related("ownerships").get(pk=measure_id)
-                    body = urllib.parse.urlencode(
-                        measure_edit_form(measure, round_number) | {"csrfmiddlewaretoken": token}, doseq=True
-                    ).encode()
-                    url = f"{BASE}{MEASURE_EDIT_PATH.format(measure=measure_id)}"
-                    request = urllib.request.Request(url, data=body, headers={"Referer": url})
-                    started = time.perf_counter()
-                    with opener.open(request) as response:
-                        response.read()
-                        elapsed = time.perf_counter() - started
-                        status = response.status
-                    if time.time() >= measure_at and time.time() < stop_at:
-                        with lock:
-                            latencies.append(elapsed * 1000)
-                            queries.append(int(response.headers["X-Query-Count"]))
-                            sql.append(float(response.headers["X-SQL-Time-Ms"]))
-                            if status != 302:
-                                errors[0] += 1
-                    if time.time() >= stop_at:
-                        break
+                elapsed, ok, response = attempt(index)
+                now = time.time()
+                if measure_from <= now < stop_at:
+                    with lock:
+                        latencies.append(elapsed * 1000)
+                        queries.append(int(response.headers.get("X-Query-Count", 0)))
+                        sql.append(float(response.headers.get("X-SQL-Time-Ms", 0)))
+                        errors[0] += 0 if ok else 1
         finally:
             close_old_connections()
 
-    token = csrf_token(opener)
-    threads = [threading.Thread(target=worker, args=(town.measure_ids[i::CONNECTIONS],)) for i in range(CONNECTIONS)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     latencies.sort()
     return {
-        "name": "measure edit (POST)",
+        "name": name,
         "per_town": True,
         "rps": len(latencies) / SECONDS,
         "p50_ms": percentile(latencies, 50),
@@ -320,6 +305,52 @@ def measure_edit_scenario(town, opener) -> dict:
         "queries": max(queries) if queries else 0,
         "sql_ms": statistics.mean(sql) if sql else None,
     }
+
+
+def login_scenario(town) -> dict:
+    """Log in from 8 threads: the login form, then the POST of the credentials (which is timed)."""
+
+    def attempt(index):
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        opener.open(f"{BASE}/login/").read()
+        csrf = next(c.value for c in jar if c.name == "csrftoken")
+        body = urllib.parse.urlencode(
+            {"username": town.username, "password": town.password, "csrfmiddlewaretoken": csrf}
+        ).encode()
+        request = urllib.request.Request(f"{BASE}/login/", data=body, headers={"Referer": f"{BASE}/login/"})
+        started = time.perf_counter()
+        with opener.open(request) as response:
+            response.read()
+            return time.perf_counter() - started, response.status == 302, response
+
+    return timed_threads("log in", attempt)
+
+
+def measure_edit_scenario(town, opener) -> dict:
+    """POST the measure edit form from 8 threads, each on its own measures (so no save is stale)."""
+    from bench.scenarios import MEASURE_EDIT_PATH, measure_edit_form
+    from suishin.plans.models import Measure
+
+    token = csrf_token(opener)
+    rounds = [0] * CONNECTIONS
+
+    def attempt(index):
+        ids = town.measure_ids[index::CONNECTIONS]
+        rounds[index] += 1
+        measure_id = ids[rounds[index] % len(ids)]
+        measure = Measure.objects.prefetch_related("ownerships").get(pk=measure_id)
+        form = measure_edit_form(measure, rounds[index]) | {"csrfmiddlewaretoken": token}
+        url = f"{BASE}{MEASURE_EDIT_PATH.format(measure=measure_id)}"
+        request = urllib.request.Request(
+            url, data=urllib.parse.urlencode(form, doseq=True).encode(), headers={"Referer": url}
+        )
+        started = time.perf_counter()
+        with opener.open(request) as response:
+            response.read()
+            return time.perf_counter() - started, response.status == 302, response
+
+    return timed_threads("measure edit (POST)", attempt)
 
 
 def csrf_token(opener) -> str:

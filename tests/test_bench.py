@@ -81,3 +81,11 @@ def test_import_scenario_file_imports_cleanly_and_repeatably(client, seeded):
     assert [job.status for job in Job.objects.all()] == [Job.Status.DONE, Job.Status.DONE]
     assert plan.measures.count() == 80
     assert RoadmapEntry.objects.filter(measure__plan=plan).count() == IMPORT_ROWS
+
+
+def test_login_scenario_logs_in(seeded):
+    from django.test import Client
+
+    client = Client()
+    response = client.post("/login/", {"username": seeded.username, "password": seeded.password})
+    assert response.status_code == 302 and response["Location"] == "/"

@@ -4,6 +4,7 @@ A new URL pattern without an entry in CASES fails `test_every_url_pattern_has_a_
 page can be added without its access tests.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from suishin.core.models import AuditLog, Job
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from suishin.plans.services import plan_revision_publish
 
 ROLES = ["admin", "secretariat", "committee", "department", "department2", "council", "staff"]
 EVERYONE = set(ROLES)
@@ -77,13 +79,11 @@ def test_every_url_pattern_has_a_case():
 
 
 def objects_of(town, plan):
-    from suishin.plans.services import plan_revision_publish
-
     own_department = town.departments[1]
     measure = Measure.objects.filter(plan=plan, ownerships__department=own_department).first()
     other_measure = Measure.objects.filter(plan=plan).exclude(ownerships__department=own_department).first()
     revision = plan.revisions.first() or plan_revision_publish(
-        actor=town.actor("secretariat"), plan=plan, published_on=__import__("datetime").date(2023, 4, 1)
+        actor=town.actor("secretariat"), plan=plan, published_on=dt.date(2023, 4, 1)
     )
     job = Job.objects.filter(organization=town.organization).first() or Job.objects.create(
         organization=town.organization, kind="roadmap_import", title="取込み", target_id=plan.pk

@@ -88,17 +88,18 @@ def plan_outline(plan: Plan, department: Department | None = None, with_roadmap:
         row = MeasureRow(m["id"], m["number"], m["title"], m["stage"], m["national_kpi_note"])
         measures[m["id"]] = row
         areas[m["priority_area_id"]].measures.append(row)
-    owners = MeasureDepartment.objects.filter(measure__plan=plan).order_by(
+    if not measures:
+        return list(areas.values())
+    # By the measures' ids (their foreign-key index), not by joining back to the plan.
+    owners = MeasureDepartment.objects.filter(measure_id__in=list(measures)).order_by(
         "measure_id", "department__position", "department__code"
     )
     for measure_id, name in owners.values_list("measure_id", "department__name"):
-        if measure_id in measures:
-            measures[measure_id].departments.append(name)
+        measures[measure_id].departments.append(name)
     if with_roadmap:
-        entries = RoadmapEntry.objects.filter(measure__plan=plan).order_by("start_fy", "position", "id")
+        entries = RoadmapEntry.objects.filter(measure_id__in=list(measures)).order_by("start_fy", "position", "id")
         for e in entries.values_list("id", "measure_id", "label", "start_fy", "end_fy", "position"):
-            if e[1] in measures:
-                measures[e[1]].entries.append(EntryRow(e[0], e[2], e[3], e[4], e[5]))
+            measures[e[1]].entries.append(EntryRow(e[0], e[2], e[3], e[4], e[5]))
     return list(areas.values())
 
 

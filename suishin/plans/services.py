@@ -14,7 +14,7 @@ from suishin.core.wareki import fiscal_year_label
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
-from .access import require_measure_editor, require_plan_editor
+from .access import can_edit_plan, require_measure_editor, require_plan_editor
 from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry, Stage
 from .snapshots import plan_snapshot
 
@@ -293,8 +293,6 @@ def measure_update(
     """Change a measure. A department user may change the logic model of its own measures;
     only the secretariat moves a measure or changes its owners."""
     require_measure_editor(actor, measure, "measure.update")
-    from .access import can_edit_plan
-
     if (departments is not None or priority_area is not None) and not can_edit_plan(actor):
         departments = None
         priority_area = None

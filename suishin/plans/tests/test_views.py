@@ -238,3 +238,27 @@ def test_job_page_polls_while_the_job_runs(secretariat, cast, plan):
     assert 'hx-trigger="every 1s"' in page and "<h1>" in page
     partial = secretariat.get(reverse("job_detail", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<div class="job-status') and "<h1>" not in partial
+
+
+def test_protected_fields_in_a_post_are_ignored(secretariat, cast, plan):
+    """organization, number and version cannot be set through the form."""
+    measure = plan.measures.first()
+    data = {
+        "title": "名前だけ変える",
+        "priority_area": measure.priority_area_id,
+        "departments": list(measure.departments.values_list("pk", flat=True)),
+        "stage": measure.stage,
+        "version": measure.version,
+        "organization": cast.other.organization.pk,
+        "number": "99-99",
+        "plan": 999,
+    }
+    assert secretariat.post(reverse("plans:measure_edit", args=[measure.pk]), data).status_code == 302
+    measure.refresh_from_db()
+    assert measure.title == "名前だけ変える"
+    assert (measure.organization_id, measure.number, measure.plan_id) == (
+        cast.town.organization.pk,
+        plan.measures.get(pk=measure.pk).number,
+        plan.pk,
+    )
+    assert measure.number != "99-99"
