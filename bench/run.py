@@ -370,12 +370,12 @@ def percentile(values: list[float], pct: int) -> float | None:
 
 def import_scenario(town, opener, runs: int = 5) -> dict:
     """Time the 500-row import in-process beside openpyxl's read-only parse, and end to end over HTTP."""
-    import openpyxl
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from bench.scenarios import IMPORT_PATH, IMPORT_ROWS, import_file, openpyxl_read_only_rows
     from suishin.core.models import Job
+    from suishin.core.uploads import read_xlsx_grid
     from suishin.plans.models import Plan
     from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_import_apply
     from suishin.tenants.actor import actor_for_user
@@ -390,9 +390,7 @@ def import_scenario(town, opener, runs: int = 5) -> dict:
         floor.append(time.perf_counter() - started)
         started = time.perf_counter()
         with transaction.atomic():
-            import io
-
-            imported = parse_roadmap_sheet(plan, openpyxl.load_workbook(io.BytesIO(data)))
+            imported = parse_roadmap_sheet(plan, read_xlsx_grid(data))
             assert not imported.problems, imported.problems[:3]
             roadmap_import_apply(actor=actor, plan=plan, imported=imported)
         ours.append(time.perf_counter() - started)

@@ -2,16 +2,20 @@
 
 import io
 import zipfile
+from dataclasses import dataclass, field
 
 import openpyxl
 import openpyxl.xml
+from defusedxml import ElementTree as DefusedElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.worksheet.cell_range import CellRange
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 500
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+MERGE_CELL_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
 
 
 class UploadError(ValueError):
@@ -59,17 +63,61 @@ def read_xlsx_upload(uploaded_file) -> bytes:
     return data
 
 
-def open_xlsx_upload(uploaded_file) -> openpyxl.Workbook:
-    """Return the workbook of an uploaded .xlsx file, or raise UploadError with a clear message."""
-    return open_xlsx_bytes(read_xlsx_upload(uploaded_file))
+@dataclass
+class SheetGrid:
+    """The first worksheet of an uploaded workbook: cell values, which cells hold formulas, merged ranges."""
+
+    values: dict[tuple[int, int], object] = field(default_factory=dict)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[CellRange] = field(default_factory=list)
+    max_row: int = 0
+    max_column: int = 0
+
+    def value(self, row: int, column: int):
+        return self.values.get((row, column))
+
+    def is_formula(self, row: int, column: int) -> bool:
+        return (row, column) in self.formulas
 
 
-def open_xlsx_bytes(data: bytes) -> openpyxl.Workbook:
-    """Parse checked .xlsx bytes (defusedxml guards the XML), or raise UploadError."""
+def open_xlsx_upload(uploaded_file) -> SheetGrid:
+    """Return the first sheet of an uploaded .xlsx file, or raise UploadError with a clear message."""
+    return read_xlsx_grid(read_xlsx_upload(uploaded_file))
+
+
+def read_xlsx_grid(data: bytes) -> SheetGrid:
+    """Read checked .xlsx bytes with openpyxl's streaming reader (defusedxml guards the XML)."""
     if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a pinned dependency
         raise RuntimeError("defusedxml must be installed so that openpyxl refuses XML bombs")
     check_xlsx_container(data)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds for a broken file; all mean the same to the user
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # read every row, whatever size the file claims for its sheet
+            grid = SheetGrid()
+            for row_number, row in enumerate(sheet.iter_rows(), start=1):
+                for column_number, cell in enumerate(row, start=1):
+                    if cell.value is None:
+                        continue
+                    grid.values[(row_number, column_number)] = cell.value
+                    if cell.data_type == "f":
+                        grid.formulas.add((row_number, column_number))
+                    grid.max_row = max(grid.max_row, row_number)
+                    grid.max_column = max(grid.max_column, column_number)
+            with sheet._get_source() as source:  # the streaming reader skips merged ranges: read them here
+                grid.merged = _merged_ranges(source)
+            return grid
+        finally:
+            workbook.close()
+    except Exception:  # openpyxl and the XML parser raise many kinds for a broken file; all mean the same
         raise UploadError(_("Excelファイルとして読めません。ファイルが壊れていないか確認してください。")) from None
+
+
+def _merged_ranges(source) -> list[CellRange]:
+    ranges = []
+    for _event, element in DefusedElementTree.iterparse(source, events=("end",), forbid_dtd=True):
+        if element.tag == MERGE_CELL_TAG:
+            ranges.append(CellRange(element.get("ref")))
+        element.clear()
+    return ranges

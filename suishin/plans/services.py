@@ -226,12 +226,18 @@ def priority_area_delete(*, actor: Actor, area: PriorityArea) -> None:
 
 def next_measure_number(plan: Plan, area: PriorityArea) -> str:
     """Return a free 施策番号 for a new measure of `area`: 「AA-NN」."""
-    taken = set(plan.measures.values_list("number", flat=True))
+    return free_measure_number(area, set(plan.measures.values_list("number", flat=True)))
+
+
+def free_measure_number(area: PriorityArea, taken: set[str]) -> str:
+    """Return the first 「AA-NN」 of `area` not in `taken`, and add it to `taken`."""
     prefix = f"{area.position:02d}-"
     sequence = 1 + sum(1 for number in taken if number.startswith(prefix))
     while f"{prefix}{sequence:02d}" in taken:
         sequence += 1
-    return f"{prefix}{sequence:02d}"
+    number = f"{prefix}{sequence:02d}"
+    taken.add(number)
+    return number
 
 
 def _check_departments(plan: Plan, departments) -> list[Department]:

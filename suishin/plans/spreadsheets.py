@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -16,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from suishin.core.audit import audit_record
 from suishin.core.spreadsheets import cell_name, escape_formula, unescape_formula
+from suishin.core.uploads import SheetGrid
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
@@ -147,12 +150,11 @@ def _text(value) -> str:
     return str(unescape_formula(value)).strip()
 
 
-def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
-    """Read a 工程表 workbook against `plan`; return its rows and every problem found.
+def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapImport:
+    """Read a 工程表 sheet against `plan`; return its rows and every problem found.
 
     `progress`, if given, is called now and then with the share of rows read (0.0–1.0).
     """
-    sheet = workbook.worksheets[0]
     problems: list[ImportProblem] = []
 
     def problem(row: int, column: int | None, message: str) -> None:
@@ -160,7 +162,7 @@ def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
 
     # Header: the fixed columns, then fiscal years, then the note column.
     for column, expected in enumerate(FIXED_HEADERS, start=1):
-        found = _text(sheet.cell(HEADER_ROW, column).value)
+        found = _text(sheet.value(HEADER_ROW, column))
         if found != expected:
             problem(
                 HEADER_ROW,
@@ -171,7 +173,7 @@ def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
     note_column = None
     column = FIRST_YEAR_COLUMN
     while column <= sheet.max_column:
-        header = _text(sheet.cell(HEADER_ROW, column).value)
+        header = _text(sheet.value(HEADER_ROW, column))
         if header == NOTE_HEADER:
             note_column = column
             break
@@ -207,7 +209,7 @@ def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
     # Spans: merged cells across year columns on one row; a single cell is a one-year span.
     merged_tops: dict[tuple[int, int], int] = {}
     covered: set[tuple[int, int]] = set()
-    for merged in sheet.merged_cells.ranges:
+    for merged in sheet.merged:
         if merged.min_row < FIRST_DATA_ROW:
             continue
         if merged.min_row != merged.max_row:
@@ -236,14 +238,14 @@ def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
     for row in range(FIRST_DATA_ROW, last_row + 1):
         if progress is not None and row % 100 == 0:
             progress(row / last_row)
-        cells = [sheet.cell(row, c) for c in range(1, note_column + 1)]
-        if all(c.value in (None, "") for c in cells):
+        values = [sheet.value(row, c) for c in range(1, note_column + 1)]
+        if all(v in (None, "") for v in values):
             continue
-        for cell in cells:
-            if cell.data_type == "f":
-                problem(row, cell.column, _("数式は取り込めません。値を入力してください。"))
-        number, area_title, title, department_text = (_text(cells[i].value) for i in range(4))
-        note = _text(sheet.cell(row, note_column).value)
+        for column in range(1, note_column + 1):
+            if sheet.is_formula(row, column):
+                problem(row, column, _("数式は取り込めません。値を入力してください。"))
+        number, area_title, title, department_text = (_text(values[i]) for i in range(4))
+        note = _text(values[note_column - 1])
         if number and number not in known_numbers:
             problem(
                 row,
@@ -275,7 +277,7 @@ def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
         for column, year in year_columns.items():
             if (row, column) in covered:
                 continue
-            label = _text(sheet.cell(row, column).value)
+            label = _text(sheet.value(row, column))
             last_column = merged_tops.get((row, column), column)
             if not label:
                 continue
@@ -304,53 +306,79 @@ def parse_roadmap_sheet(plan: Plan, workbook, progress=None) -> RoadmapImport:
 
 @transaction.atomic
 def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -> dict:
-    """Apply a problem-free import: update measures by 施策番号, add new ones, replace their spans."""
-    from .services import next_measure_number
+    """Apply a problem-free import: update measures by 施策番号, add new ones, replace their owners and spans.
+
+    A fixed number of statements whatever the file's size: rows are written in bulk.
+    """
+    from .services import free_measure_number
 
     require_plan_editor(actor, "roadmap.import", plan)
     if imported.problems:
         raise ValueError("an import with problems is never applied")
     areas = {area.title: area for area in plan.priority_areas.all()}
-    existing = {m.number: m for m in plan.measures.all()}
-    created = updated = 0
+    existing = {
+        m.number: m
+        for m in plan.measures.only(
+            "id",
+            "organization_id",
+            "plan_id",
+            "number",
+            "priority_area_id",
+            "position",
+            "version",
+            "title",
+            "national_kpi_note",
+        )
+    }
+    taken = set(existing)
+    last_position = {}
+    for measure in existing.values():
+        last_position[measure.priority_area_id] = max(last_position.get(measure.priority_area_id, 0), measure.position)
+    now = timezone.now()
+    created, updated, renamed, pairs = [], [], [], []
     for row in imported.measures:
         area = areas[row.area_title]
         measure = existing.get(row.number)
         if measure is None:
-            measure = Measure.objects.create(
+            last_position[area.pk] = last_position.get(area.pk, 0) + 1
+            measure = Measure(
                 organization=plan.organization,
                 plan=plan,
                 priority_area=area,
-                number=next_measure_number(plan, area),
-                position=area.measures.count() + 1,
-                title=row.title,
-                national_kpi_note=row.note,
+                number=free_measure_number(area, taken),
+                position=last_position[area.pk],
             )
-            created += 1
+            created.append(measure)
         else:
-            measure.title = row.title
-            measure.priority_area = area
-            measure.national_kpi_note = row.note
-            measure.version += 1
-            measure.save(update_fields=["title", "priority_area", "national_kpi_note", "version", "updated_at"])
-            updated += 1
-        measure.ownerships.all().delete()
-        MeasureDepartment.objects.bulk_create(
-            MeasureDepartment(organization=plan.organization, measure=measure, department=d)
-            for d in dict.fromkeys(row.departments)
+            updated.append(measure)
+            if (measure.title, measure.priority_area_id, measure.national_kpi_note) != (row.title, area.pk, row.note):
+                renamed.append(measure)
+        measure.title, measure.priority_area, measure.national_kpi_note = row.title, area, row.note
+        pairs.append((measure, row))
+    Measure.objects.bulk_create(created)
+    # Every imported measure changed (its owners and spans at least): open edit forms must reload.
+    Measure.objects.filter(pk__in=[m.pk for m in updated]).update(version=F("version") + 1, updated_at=now)
+    Measure.objects.bulk_update(renamed, ["title", "priority_area", "national_kpi_note"])
+    ids = [measure.pk for measure, _row in pairs]
+    MeasureDepartment.objects.filter(measure_id__in=ids).delete()
+    RoadmapEntry.objects.filter(measure_id__in=ids).delete()
+    MeasureDepartment.objects.bulk_create(
+        MeasureDepartment(organization=plan.organization, measure=measure, department=department)
+        for measure, row in pairs
+        for department in dict.fromkeys(row.departments)
+    )
+    RoadmapEntry.objects.bulk_create(
+        RoadmapEntry(
+            organization=plan.organization,
+            measure=measure,
+            label=span.label,
+            start_fy=span.start_fy,
+            end_fy=span.end_fy,
+            position=position,
         )
-        measure.roadmap_entries.all().delete()
-        RoadmapEntry.objects.bulk_create(
-            RoadmapEntry(
-                organization=plan.organization,
-                measure=measure,
-                label=span.label,
-                start_fy=span.start_fy,
-                end_fy=span.end_fy,
-                position=position,
-            )
-            for position, span in enumerate(row.spans, start=1)
-        )
-    summary = {"created": created, "updated": updated}
+        for measure, row in pairs
+        for position, span in enumerate(row.spans, start=1)
+    )
+    summary = {"created": len(created), "updated": len(updated)}
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary

@@ -4,7 +4,7 @@ from django_tasks import task
 
 from suishin.core.jobs import job_finish, job_progress
 from suishin.core.models import Job
-from suishin.core.uploads import UploadError, open_xlsx_bytes
+from suishin.core.uploads import UploadError, read_xlsx_grid
 from suishin.tenants.actor import actor_for_user
 
 from .models import Plan
@@ -18,12 +18,12 @@ def roadmap_import_task(job_id: int) -> None:
     plan = Plan.objects.get(pk=job.target_id, organization_id=job.organization_id)
     job_progress(job.pk, 5)
     try:
-        workbook = open_xlsx_bytes(bytes(job.payload))
+        grid = read_xlsx_grid(bytes(job.payload))
     except UploadError as error:
         job_finish(job.pk, result={"problems": [str(error)]}, failed=True)
         return
     job_progress(job.pk, 20)
-    imported = parse_roadmap_sheet(plan, workbook, progress=lambda share: job_progress(job.pk, 20 + int(share * 60)))
+    imported = parse_roadmap_sheet(plan, grid, progress=lambda share: job_progress(job.pk, 20 + int(share * 60)))
     if imported.problems:
         job_finish(job.pk, result={"problems": [str(p) for p in imported.problems]}, failed=True)
         return
