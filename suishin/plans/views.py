@@ -1,5 +1,7 @@
 """Plan pages. Each view: access check first, then a form or a selector, then a service."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -56,6 +58,31 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _form_errors_from(form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
+
+
+def _save_valid_form(request, form, save, *, success: str, then):
+    """For a valid POST, call `save(**cleaned_data)`; on success flash `success` and redirect to `then`.
+
+    A ValidationError from the service (a stale version, a rule) goes onto the form; None is returned
+    whenever the form page should be shown again.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(then)
+    return None
+
+
+def _form_page(request, form, *, plan, title, cancel_url, measure=None, delete=None):
+    """Render the shared form page; `delete` is (url name, object id) to offer a delete button."""
+    context = {"form": form, "plan": plan, "measure": measure, "title": title, "cancel_url": cancel_url}
+    if delete:
+        context["delete_url"], context["delete_id"] = delete
+    return render(request, "plans/form_page.html", context)
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -138,20 +165,12 @@ def plan_edit(request, plan_id):
     require_plan_editor(actor, "plan.update", plan)
     initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS} | {"version": plan.version}
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.plan_update(actor=actor, plan=plan, version=version, data=data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("計画を保存しました。"))
-            return redirect(plan)
-    return render(
-        request,
-        "plans/form_page.html",
-        {"form": form, "plan": plan, "title": _("計画の基本事項を編集"), "cancel_url": plan.get_absolute_url()},
+
+    def save(version, **data):
+        services.plan_update(actor=actor, plan=plan, version=version, data=data)
+
+    return _save_valid_form(request, form, save, success=_("計画を保存しました。"), then=plan) or _form_page(
+        request, form, plan=plan, title=_("計画の基本事項を編集"), cancel_url=plan.get_absolute_url()
     )
 
 
@@ -165,14 +184,9 @@ def goal_create(request, plan_id):
     require_plan_editor(actor, "goal.create", plan)
     form = GoalForm(request.POST or None)
     del form.fields["position"], form.fields["version"]
-    if request.method == "POST" and form.is_valid():
-        services.goal_create(actor=actor, plan=plan, **form.cleaned_data)
-        messages.success(request, _("取組目標を追加しました。"))
-        return redirect(plan)
-    return render(
-        request,
-        "plans/form_page.html",
-        {"form": form, "plan": plan, "title": _("取組目標を追加"), "cancel_url": plan.get_absolute_url()},
+    save = partial(services.goal_create, actor=actor, plan=plan)
+    return _save_valid_form(request, form, save, success=_("取組目標を追加しました。"), then=plan) or _form_page(
+        request, form, plan=plan, title=_("取組目標を追加"), cancel_url=plan.get_absolute_url()
     )
 
 
@@ -183,25 +197,14 @@ def goal_edit(request, goal_id):
     require_plan_editor(actor, "goal.update", goal)
     initial = {"title": goal.title, "description": goal.description, "position": goal.position, "version": goal.version}
     form = GoalForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(actor=actor, goal=goal, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("取組目標を保存しました。"))
-            return redirect(goal.plan)
-    return render(
+    save = partial(services.goal_update, actor=actor, goal=goal)
+    return _save_valid_form(request, form, save, success=_("取組目標を保存しました。"), then=goal.plan) or _form_page(
         request,
-        "plans/form_page.html",
-        {
-            "form": form,
-            "plan": goal.plan,
-            "title": _("取組目標を編集"),
-            "cancel_url": goal.plan.get_absolute_url(),
-            "delete_url": "plans:goal_delete",
-            "delete_id": goal.pk,
-        },
+        form,
+        plan=goal.plan,
+        title=_("取組目標を編集"),
+        cancel_url=goal.plan.get_absolute_url(),
+        delete=("plans:goal_delete", goal.pk),
     )
 
 
@@ -223,14 +226,9 @@ def area_create(request, plan_id):
     require_plan_editor(actor, "priority_area.create", plan)
     form = PriorityAreaForm(request.POST or None, plan=plan)
     del form.fields["position"], form.fields["version"]
-    if request.method == "POST" and form.is_valid():
-        services.priority_area_create(actor=actor, plan=plan, **form.cleaned_data)
-        messages.success(request, _("重点取組事項を追加しました。"))
-        return redirect(plan)
-    return render(
-        request,
-        "plans/form_page.html",
-        {"form": form, "plan": plan, "title": _("重点取組事項を追加"), "cancel_url": plan.get_absolute_url()},
+    save = partial(services.priority_area_create, actor=actor, plan=plan)
+    return _save_valid_form(request, form, save, success=_("重点取組事項を追加しました。"), then=plan) or _form_page(
+        request, form, plan=plan, title=_("重点取組事項を追加"), cancel_url=plan.get_absolute_url()
     )
 
 
@@ -239,33 +237,20 @@ def area_edit(request, area_id):
     actor = require_actor(request)
     area = access_priority_area(actor, area_id)
     require_plan_editor(actor, "priority_area.update", area)
-    initial = {
-        "title": area.title,
-        "description": area.description,
-        "cross_cutting": area.cross_cutting,
-        "position": area.position,
-        "version": area.version,
-    }
-    form = PriorityAreaForm(request.POST or None, initial=initial, plan=area.plan, area=area)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.priority_area_update(actor=actor, area=area, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("重点取組事項を保存しました。"))
-            return redirect(area.plan)
-    return render(
+    fields = ["title", "description", "cross_cutting", "position", "version"]
+    form = PriorityAreaForm(
+        request.POST or None, initial={f: getattr(area, f) for f in fields}, plan=area.plan, area=area
+    )
+    save = partial(services.priority_area_update, actor=actor, area=area)
+    return _save_valid_form(
+        request, form, save, success=_("重点取組事項を保存しました。"), then=area.plan
+    ) or _form_page(
         request,
-        "plans/form_page.html",
-        {
-            "form": form,
-            "plan": area.plan,
-            "title": _("重点取組事項を編集"),
-            "cancel_url": area.plan.get_absolute_url(),
-            "delete_url": "plans:area_delete",
-            "delete_id": area.pk,
-        },
+        form,
+        plan=area.plan,
+        title=_("重点取組事項を編集"),
+        cancel_url=area.plan.get_absolute_url(),
+        delete=("plans:area_delete", area.pk),
     )
 
 
@@ -295,12 +280,14 @@ def measure_list(request, plan_id):
     filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
     page = measure_page(plan, request.GET.get("page"), department)
+    query = f"department={department.pk}" if department else ""
     return render(
         request,
         "plans/measure_list.html",
         {
             "plan": plan,
             "page": page,
+            "query": query,
             "filter_form": filter_form,
             "department": department,
             "can_edit": can_edit_plan(actor),
@@ -425,30 +412,12 @@ def roadmap_entry_create(request, measure_id):
     actor = require_actor(request)
     measure = access_measure(actor, measure_id)
     require_measure_editor(actor, measure, "roadmap_entry.create")
-    form = RoadmapEntryForm(
-        request.POST or None,
-        plan=measure.plan,
-        initial={"start_fy": measure.plan.start_fy, "end_fy": measure.plan.end_fy},
-    )
+    plan = measure.plan
+    form = RoadmapEntryForm(request.POST or None, plan=plan, initial={"start_fy": plan.start_fy, "end_fy": plan.end_fy})
     del form.fields["version"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.roadmap_entry_create(actor=actor, measure=measure, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("工程を追加しました。"))
-            return redirect(measure)
-    return render(
-        request,
-        "plans/form_page.html",
-        {
-            "form": form,
-            "plan": measure.plan,
-            "measure": measure,
-            "title": _("工程を追加"),
-            "cancel_url": measure.get_absolute_url(),
-        },
+    save = partial(services.roadmap_entry_create, actor=actor, measure=measure)
+    return _save_valid_form(request, form, save, success=_("工程を追加しました。"), then=measure) or _form_page(
+        request, form, plan=plan, measure=measure, title=_("工程を追加"), cancel_url=measure.get_absolute_url()
     )
 
 
@@ -458,31 +427,17 @@ def roadmap_entry_edit(request, entry_id):
     entry = access_roadmap_entry(actor, entry_id)
     measure = entry.measure
     require_measure_editor(actor, measure, "roadmap_entry.update")
-    form = RoadmapEntryForm(
-        request.POST or None,
-        plan=measure.plan,
-        initial={"label": entry.label, "start_fy": entry.start_fy, "end_fy": entry.end_fy, "version": entry.version},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.roadmap_entry_update(actor=actor, entry=entry, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("工程を保存しました。"))
-            return redirect(measure)
-    return render(
+    fields = ["label", "start_fy", "end_fy", "version"]
+    form = RoadmapEntryForm(request.POST or None, plan=measure.plan, initial={f: getattr(entry, f) for f in fields})
+    save = partial(services.roadmap_entry_update, actor=actor, entry=entry)
+    return _save_valid_form(request, form, save, success=_("工程を保存しました。"), then=measure) or _form_page(
         request,
-        "plans/form_page.html",
-        {
-            "form": form,
-            "plan": measure.plan,
-            "measure": measure,
-            "title": _("工程を編集"),
-            "cancel_url": measure.get_absolute_url(),
-            "delete_url": "plans:roadmap_entry_delete",
-            "delete_id": entry.pk,
-        },
+        form,
+        plan=measure.plan,
+        measure=measure,
+        title=_("工程を編集"),
+        cancel_url=measure.get_absolute_url(),
+        delete=("plans:roadmap_entry_delete", entry.pk),
     )
 
 
@@ -602,11 +557,7 @@ def revision_publish(request, plan_id):
         revision = services.plan_revision_publish(actor=actor, plan=plan, **form.cleaned_data)
         messages.success(request, _("第%(n)s版として公開しました。") % {"n": revision.number})
         return redirect("plans:revision_list", plan_id=plan.pk)
-    return render(
-        request,
-        "plans/form_page.html",
-        {"form": form, "plan": plan, "title": _("改定版を公開"), "cancel_url": plan.get_absolute_url()},
-    )
+    return _form_page(request, form, plan=plan, title=_("改定版を公開"), cancel_url=plan.get_absolute_url())
 
 
 @login_required
