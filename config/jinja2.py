@@ -11,7 +11,8 @@ from suishin.core.wareki import fiscal_year_label
 
 def environment(**options) -> Environment:
     options.setdefault("undefined", StrictUndefined)
-    env = Environment(**options)  # noqa: S701 - the Django backend turns autoescape on
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
     env.globals.update(url=lambda name, *args: reverse(name, args=args), fy_label=fiscal_year_label)
     env.filters.update(linebreaksbr=linebreaksbr)
     return env

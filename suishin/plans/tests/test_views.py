@@ -262,3 +262,13 @@ def test_protected_fields_in_a_post_are_ignored(secretariat, cast, plan):
         plan.pk,
     )
     assert measure.number != "99-99"
+
+
+@pytest.mark.parametrize("name", ["plans:plan_detail", "plans:roadmap"])
+def test_text_typed_by_users_is_escaped_in_the_fast_partials(secretariat, cast, plan, name):
+    measure = plan.measures.first()
+    Measure.objects.filter(pk=measure.pk).update(title="<script>alert(1)</script>", national_kpi_note="<b>x</b>")
+    RoadmapEntry.objects.filter(measure=measure).update(label="<img src=x onerror=alert(1)>")
+    html = secretariat.get(reverse(name, args=[plan.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "<b>x</b>" not in html
