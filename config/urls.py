@@ -3,10 +3,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from suishin.accounts.forms import LoginForm
-from suishin.core import views as core_views
+from suishin.portal import views as portal_views
+from suishin.tenants import views as tenant_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
@@ -15,8 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("mfa/", include("suishin.accounts.urls")),
-    path("jobs/<int:job_id>/", core_views.job_detail, name="job_detail"),
-    path("audit-log/", core_views.audit_log, name="audit_log"),
+    path("jobs/<int:job_id>/", portal_views.job_detail, name="job_detail"),
+    path("audit-log/", tenant_views.audit_log, name="audit_log"),
     path("plans/", include("suishin.plans.urls")),
 ]
 

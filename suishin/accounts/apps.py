@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "ログイン・二要素認証"
 
     def ready(self) -> None:
-        from suishin.accounts import signals  # noqa: F401  (connects the deactivation handler)
+        from suishin.accounts import auth_audit, signals  # noqa: F401  (connect the login and deactivation handlers)

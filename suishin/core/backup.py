@@ -1,8 +1,8 @@
 """Backup and restore: the whole database (as portable JSON) and uploaded files in one archive.
 
-The archive holds `data.json` (Django's serialization, so an SQLite backup restores into PostgreSQL
-and back), the `media/` folder, and `manifest.json` with the row count and a checksum per model, which
-the restore checks after loading.
+The archive holds `data.xml` (Django's serialization, so an SQLite backup restores into PostgreSQL
+and back; XML because Django's JSON drops the microseconds of times), the `media/` folder, and
+`manifest.json` with the row count and a checksum per model, which the restore checks after loading.
 """
 
 import hashlib
@@ -43,12 +43,8 @@ def table_fingerprints() -> dict[str, dict]:
     result = {}
     for model in backed_up_models():
         rows = model._base_manager.order_by("pk")
-        data = serializers.serialize("json", rows, sort_keys=True) if rows.exists() else "[]"
-        parsed = json.loads(data)
-        for row in parsed:
-            row.pop("model", None)
-        digest = hashlib.sha256(json.dumps(parsed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        result[model._meta.label_lower] = {"rows": len(parsed), "sha256": digest}
+        data = serializers.serialize("xml", rows)
+        result[model._meta.label_lower] = {"rows": rows.count(), "sha256": hashlib.sha256(data.encode()).hexdigest()}
     return result
 
 
@@ -61,12 +57,12 @@ def _add_bytes(archive: tarfile.TarFile, name: str, content: bytes) -> None:
 def backup_create(path: Path) -> dict:
     """Write the archive to `path` and return its manifest."""
     out = io.StringIO()
-    exclude = [e for e in EXCLUDED]
-    call_command("dumpdata", exclude=exclude, natural_foreign=True, indent=None, stdout=out)
+    exclude = list(EXCLUDED)
+    call_command("dumpdata", exclude=exclude, natural_foreign=True, format="xml", stdout=out)
     manifest = {"format": 1, "tables": table_fingerprints()}
     media = Path(settings.MEDIA_ROOT)
     with tarfile.open(path, "w:gz") as archive:
-        _add_bytes(archive, "data.json", out.getvalue().encode())
+        _add_bytes(archive, "data.xml", out.getvalue().encode())
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         if media.is_dir():
             archive.add(media, arcname="media")
@@ -75,20 +71,22 @@ def backup_create(path: Path) -> dict:
 
 def backup_restore(path: Path) -> dict:
     """Load the archive at `path` into an empty, migrated database and check it; return the manifest."""
-    from suishin.tenants.models import Organization
-
-    if Organization.objects.exists():
+    if any(model._base_manager.exists() for model in backed_up_models()):
         raise RestoreError("The database is not empty: restore only into a new, migrated database.")
     with tarfile.open(path, "r:gz") as archive:
         manifest = json.loads(archive.extractfile("manifest.json").read())
-        data = archive.extractfile("data.json").read()
+        data = archive.extractfile("data.xml").read()
         media_members = [m for m in archive.getmembers() if m.name.startswith("media/") and m.isfile()]
         with transaction.atomic():
-            for obj in serializers.deserialize("json", data, handle_forward_references=True):
+            for obj in serializers.deserialize("xml", data.decode(), handle_forward_references=True):
                 obj.save()
             found = table_fingerprints()
             if found != manifest["tables"]:
-                differing = sorted(k for k in manifest["tables"] if found.get(k) != manifest["tables"][k])
+                differing = [
+                    f"{k} ({manifest['tables'][k]['rows']} rows in the backup, {found.get(k, {}).get('rows')} restored)"
+                    for k in sorted(manifest["tables"])
+                    if found.get(k) != manifest["tables"][k]
+                ]
                 raise RestoreError(f"Restored data does not match the backup: {', '.join(differing)}")
         media_root = Path(settings.MEDIA_ROOT)
         for member in media_members:

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     name = "suishin.plans"
     label = "plans"
     verbose_name = "計画・工程表"
+
+    def ready(self) -> None:
+        from suishin.core.registry import HomeSection, MenuEntry, register_home_section, register_menu_entry
+
+        from .selectors import plans_of
+
+        register_menu_entry(MenuEntry(_("計画・工程表"), "plans:plan_list", order=10))
+        register_home_section(
+            HomeSection("plans/_home_plans.html", lambda actor: {"plans": plans_of(actor)[:10]}, order=10)
+        )

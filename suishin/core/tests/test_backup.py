@@ -43,3 +43,19 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     backup_create(archive)
     with pytest.raises(RestoreError):
         backup_restore(archive)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_times_keep_their_microseconds(tmp_path):
+    """Django's JSON keeps only milliseconds; a backup must give back exactly what it took."""
+    import datetime as dt
+
+    from suishin.core.models import AuditLog
+
+    entry = AuditLog.objects.create(verb="x")
+    AuditLog._base_manager.filter(pk=entry.pk).update(created_at=dt.datetime(2024, 5, 1, 9, 0, 0, 512, tzinfo=dt.UTC))
+    archive = tmp_path / "backup.tar.gz"
+    backup_create(archive)
+    call_command("flush", interactive=False, verbosity=0)
+    backup_restore(archive)
+    assert AuditLog.objects.get(pk=entry.pk).created_at.microsecond == 512

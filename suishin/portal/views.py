@@ -1,0 +1,27 @@
+"""The shell's own pages: the home page (sections registered by the apps) and background-job status."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from suishin.core.jobs import access_job
+from suishin.core.registry import home_sections
+from suishin.tenants.access import require_actor
+
+
+@login_required
+@require_safe
+def home(request):
+    actor = require_actor(request)
+    sections = [{"template": s.template, "data": s.context(actor)} for s in home_sections]
+    return render(request, "portal/home.html", {"sections": sections})
+
+
+@login_required
+@require_safe
+def job_detail(request, job_id):
+    """Show a background job's progress; htmx refreshes the status box until the job ends."""
+    actor = require_actor(request)
+    job = access_job(actor, job_id)
+    template = "portal/_job_status.html" if request.headers.get("HX-Request") else "portal/job_detail.html"
+    return render(request, template, {"job": job})
