@@ -183,7 +183,8 @@ def start_server() -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
-def login(town):
+def login_form(town):
+    """Open the login form with a new cookie jar; return the opener, the jar and the POST of the credentials."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     opener.open(f"{BASE}/login/").read()
@@ -191,7 +192,11 @@ def login(town):
     data = urllib.parse.urlencode(
         {"username": town.username, "password": town.password, "csrfmiddlewaretoken": csrf}
     ).encode()
-    request = urllib.request.Request(f"{BASE}/login/", data=data, headers={"Referer": f"{BASE}/login/"})
+    return opener, jar, urllib.request.Request(f"{BASE}/login/", data=data, headers={"Referer": f"{BASE}/login/"})
+
+
+def login(town):
+    opener, jar, request = login_form(town)
     response = opener.open(request)
     if response.status != 302:
         raise SystemExit("login failed")
@@ -311,14 +316,7 @@ def login_scenario(town) -> dict:
     """Log in from 8 threads: the login form, then the POST of the credentials (which is timed)."""
 
     def attempt(index):
-        jar = CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
-        opener.open(f"{BASE}/login/").read()
-        csrf = next(c.value for c in jar if c.name == "csrftoken")
-        body = urllib.parse.urlencode(
-            {"username": town.username, "password": town.password, "csrfmiddlewaretoken": csrf}
-        ).encode()
-        request = urllib.request.Request(f"{BASE}/login/", data=body, headers={"Referer": f"{BASE}/login/"})
+        opener, _jar, request = login_form(town)
         started = time.perf_counter()
         with opener.open(request) as response:
             response.read()
