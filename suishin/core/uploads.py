@@ -96,12 +96,13 @@ def read_xlsx_grid(data: bytes) -> SheetGrid:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # read every row, whatever size the file claims for its sheet
             grid = SheetGrid()
-            for row_number, row in enumerate(sheet.iter_rows(), start=1):
-                for column_number, cell in enumerate(row, start=1):
-                    if cell.value is None:
+            for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                for column_number, value in enumerate(row, start=1):
+                    if value is None:
                         continue
-                    grid.values[(row_number, column_number)] = cell.value
-                    if cell.data_type == "f":
+                    grid.values[(row_number, column_number)] = value
+                    # With data_only=False a formula cell reads as its formula text: 「=SUM(A1:A3)」.
+                    if isinstance(value, str) and value.startswith("="):
                         grid.formulas.add((row_number, column_number))
                     grid.max_row = max(grid.max_row, row_number)
                     grid.max_column = max(grid.max_column, column_number)
