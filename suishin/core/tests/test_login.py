@@ -78,6 +78,7 @@ def test_japanese_is_the_default_whatever_the_browser_says(client, cast):
     client.force_login(cast.town.users["staff"])
     html = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="ja"' in html
+    assert 'lang="en">English</button>' in html  # the switch names the other language in itself
 
 
 def test_repeated_failures_lock_out_and_are_logged(client, cast, settings):
