@@ -462,3 +462,20 @@ def test_browser_requests_only_the_app_host(live_server, transactional_db, cast,
     assert url(live_server, "plans:roadmap_export", plan.pk) in requested, requested
     elsewhere = sorted({u for u in requested if not u.startswith(live_server.url + "/")})
     assert not elsewhere, f"requests to another host: {elsewhere}"
+
+
+# --- 7. printing ----------------------------------------------------------------------------
+
+
+def test_roadmap_prints_on_a4_landscape(live_server, transactional_db, cast, plan, page):
+    """The 工程表 page prints as A4 landscape (CSS named page), with the bars and without the menu."""
+    login(page, live_server, cast.town.users["staff"])
+    goto_ok(page, url(live_server, "plans:roadmap", plan.pk))
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes, "no page in the PDF"
+    width, height = (float(v) for v in boxes[0])
+    assert abs(width - 841.89) < 2 and abs(height - 595.28) < 2, (width, height)  # A4 landscape in points
+    page.emulate_media(media="print")
+    assert page.locator("nav.site-nav").is_hidden()
+    assert page.locator(".roadmap-bar").first.is_visible()
