@@ -80,11 +80,11 @@ def measure_edit_form(measure: Measure, round_number: int) -> dict:
     }
 
 
-def import_file(plan: Plan, rows: int = IMPORT_ROWS) -> bytes:
+def import_file(plan: Plan, rows: int = IMPORT_ROWS, label: str = "取組") -> bytes:
     """Return a 工程表 file of `rows` data rows for `plan`: each measure on several rows, one span each.
 
-    It has the exported file's title and header rows; importing it again and again gives the same plan,
-    so the scenario can repeat.
+    It has the exported file's title and header rows. Importing it again gives the same plan; files
+    with another `label` change every span, so alternating two of them rewrites all 500 each time.
     """
     exported = roadmap_workbook(plan).active
     columns = exported.max_column
@@ -104,7 +104,7 @@ def import_file(plan: Plan, rows: int = IMPORT_ROWS) -> bytes:
         for column, value in enumerate(measures[i % len(measures)], start=1):
             sheet.cell(row, column, value)
         lap = i // len(measures)
-        sheet.cell(row, FIRST_YEAR_COLUMN + lap % years, f"取組{lap + 1}")
+        sheet.cell(row, FIRST_YEAR_COLUMN + lap % years, f"{label}{lap + 1}")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

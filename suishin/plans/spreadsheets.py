@@ -308,7 +308,8 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
 def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -> dict:
     """Apply a problem-free import: update measures by 施策番号, add new ones, replace their owners and spans.
 
-    A fixed number of statements whatever the file's size: rows are written in bulk.
+    Measures whose row says what the plan already says are left alone (an edited file usually changes a
+    few rows); the others are written in bulk, in a fixed number of statements whatever the file's size.
     """
     from .services import free_measure_number
 
@@ -316,26 +317,16 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     if imported.problems:
         raise ValueError("an import with problems is never applied")
     areas = {area.title: area for area in plan.priority_areas.all()}
-    existing = {
-        m.number: m
-        for m in plan.measures.only(
-            "id",
-            "organization_id",
-            "plan_id",
-            "number",
-            "priority_area_id",
-            "position",
-            "version",
-            "title",
-            "national_kpi_note",
-        )
-    }
+    fields = ["id", "organization_id", "plan_id", "number", "priority_area_id", "position", "version", "title"]
+    existing = {m.number: m for m in plan.measures.only(*fields, "national_kpi_note")}
+    current = _current_owners_and_spans([m.pk for m in existing.values()])
     taken = set(existing)
     last_position = {}
     for measure in existing.values():
         last_position[measure.priority_area_id] = max(last_position.get(measure.priority_area_id, 0), measure.position)
     now = timezone.now()
     created, updated, renamed, pairs = [], [], [], []
+    unchanged = 0
     for row in imported.measures:
         area = areas[row.area_title]
         measure = existing.get(row.number)
@@ -350,13 +341,21 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
             )
             created.append(measure)
         else:
+            same_text = (measure.title, measure.priority_area_id, measure.national_kpi_note) == (
+                row.title,
+                area.pk,
+                row.note,
+            )
+            if same_text and current.get(measure.pk) == _owners_and_spans(row):
+                unchanged += 1
+                continue
             updated.append(measure)
-            if (measure.title, measure.priority_area_id, measure.national_kpi_note) != (row.title, area.pk, row.note):
+            if not same_text:
                 renamed.append(measure)
         measure.title, measure.priority_area, measure.national_kpi_note = row.title, area, row.note
         pairs.append((measure, row))
     Measure.objects.bulk_create(created)
-    # Every imported measure changed (its owners and spans at least): open edit forms must reload.
+    # A changed measure gets a new version: edit forms opened before the import must reload.
     Measure.objects.filter(pk__in=[m.pk for m in updated]).update(version=F("version") + 1, updated_at=now)
     Measure.objects.bulk_update(renamed, ["title", "priority_area", "national_kpi_note"])
     ids = [measure.pk for measure, _row in pairs]
@@ -379,6 +378,27 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
         for measure, row in pairs
         for position, span in enumerate(row.spans, start=1)
     )
-    summary = {"created": len(created), "updated": len(updated)}
+    summary = {"created": len(created), "updated": len(updated), "unchanged": unchanged}
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary
+
+
+def _owners_and_spans(row: ImportedMeasure) -> tuple:
+    return (
+        sorted({d.pk for d in row.departments}),
+        [(span.label, span.start_fy, span.end_fy) for span in row.spans],
+    )
+
+
+def _current_owners_and_spans(measure_ids: list[int]) -> dict[int, tuple]:
+    """Return each measure's owners and spans in the form `_owners_and_spans` gives an imported row."""
+    owners: dict[int, set] = {pk: set() for pk in measure_ids}
+    spans: dict[int, list] = {pk: [] for pk in measure_ids}
+    for measure_id, department_id in MeasureDepartment.objects.filter(measure_id__in=measure_ids).values_list(
+        "measure_id", "department_id"
+    ):
+        owners[measure_id].add(department_id)
+    entries = RoadmapEntry.objects.filter(measure_id__in=measure_ids).order_by("measure_id", "position", "id")
+    for measure_id, label, start_fy, end_fy in entries.values_list("measure_id", "label", "start_fy", "end_fy"):
+        spans[measure_id].append((label, start_fy, end_fy))
+    return {pk: (sorted(owners[pk]), spans[pk]) for pk in measure_ids}

@@ -165,3 +165,29 @@ def test_import_applies_nothing_when_a_later_row_fails(cast, plan):
     import_workbook(cast, plan, workbook)
     assert not Measure.objects.filter(title="最初の行は正しい変更").exists()
     assert RoadmapEntry.objects.filter(measure__plan=plan).count() == 6
+
+
+def test_reimporting_an_unchanged_file_touches_nothing(cast, plan):
+    versions = dict(plan.measures.values_list("pk", "version"))
+    entries = set(RoadmapEntry.objects.filter(measure__plan=plan).values_list("pk", flat=True))
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(roadmap_workbook(plan))))
+    summary = roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+    assert summary == {"created": 0, "updated": 0, "unchanged": plan.measures.count()}
+    assert dict(plan.measures.values_list("pk", "version")) == versions
+    assert set(RoadmapEntry.objects.filter(measure__plan=plan).values_list("pk", flat=True)) == entries
+
+
+def test_changing_only_owners_or_spans_counts_as_a_change(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    sheet.cell(FIRST_DATA_ROW, 4).value = cast.town.departments[0].name
+    summary = import_workbook_summary(cast, plan, workbook)
+    assert summary["updated"] == 1
+    first = plan.measures.get(number=sheet.cell(FIRST_DATA_ROW, 1).value)
+    assert list(first.departments.all()) == [cast.town.departments[0]]
+
+
+def import_workbook_summary(cast, plan, workbook):
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
+    assert imported.problems == []
+    return roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
