@@ -411,7 +411,7 @@ def import_scenario(town, opener, runs: int = 5) -> dict:
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="roadmap.xlsx"\r\n'
                 "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
             ).encode()
-            + data
+            + files[run % 2]
             + f"\r\n--{boundary}--\r\n".encode()
         )
         url = f"{BASE}{IMPORT_PATH.format(plan=town.plan_id)}"
