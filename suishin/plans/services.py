@@ -16,6 +16,7 @@ from suishin.tenants.models import Department
 
 from .access import can_edit_plan, require_measure_editor, require_plan_editor
 from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry, Stage
+from .national_templates import TEMPLATES, national_structure
 from .snapshots import plan_snapshot
 
 PLAN_FIELDS = ["title", "start_fy", "end_fy", "mission", "vision", "positioning"]
@@ -35,6 +36,15 @@ def check_span_in_period(plan: Plan, start_fy: int, end_fy: int) -> None:
 
 
 # --- plan -------------------------------------------------------------------------------------
+
+
+def starting_structure(template: str, based_on: Plan | None = None) -> dict:
+    """Return what a new plan starts with: nothing, a national list of priority items, or a copy."""
+    if template == "copy":
+        return plan_snapshot(based_on)
+    if template in TEMPLATES:
+        return national_structure(template)
+    return {}
 
 
 @transaction.atomic

@@ -46,7 +46,6 @@ from .forms import (
     RoadmapImportForm,
 )
 from .models import Stage
-from .national_templates import national_structure
 from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of, roadmap_rows
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
@@ -103,15 +102,12 @@ def plan_create(request):
     form = PlanCreateForm(request.POST or None, plans=plans)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        template, based_on = data["template"], None
-        if template == "copy":
-            based_on = data["copy_from"]
-            structure = plan_snapshot(based_on)
-        elif template == "blank":
-            structure = {}
-        else:
-            structure = national_structure(template)
-        structure.update(title=data["title"], start_fy=data["start_fy"], end_fy=data["end_fy"])
+        based_on = data["copy_from"] if data["template"] == "copy" else None
+        structure = services.starting_structure(data["template"], based_on) | {
+            "title": data["title"],
+            "start_fy": data["start_fy"],
+            "end_fy": data["end_fy"],
+        }
         try:
             plan = services.plan_create(actor=actor, structure=structure, based_on=based_on)
         except ValidationError as error:

@@ -274,3 +274,16 @@ def test_text_typed_by_users_is_escaped_in_the_fast_partials(secretariat, cast, 
     html = secretariat.get(reverse(name, args=[plan.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<b>x</b>" not in html
+
+
+def test_plan_create_as_a_copy_of_the_previous_plan(secretariat, plan):
+    url = reverse("plans:plan_create")
+    response = secretariat.post(url, {"title": "第2期", "start_fy": "2026", "end_fy": "2030", "template": "copy"})
+    assert "写す計画を選んでください" in response.content.decode()
+    response = secretariat.post(
+        url, {"title": "第2期", "start_fy": "2026", "end_fy": "2030", "template": "copy", "copy_from": plan.pk}
+    )
+    copy = Plan.objects.get(title="第2期")
+    assert response.status_code == 302 and copy.based_on == plan
+    assert copy.measures.count() == plan.measures.count()
+    assert not RoadmapEntry.objects.filter(measure__plan=copy).exists()  # the old spans lie before 2026
