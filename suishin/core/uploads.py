@@ -1,12 +1,12 @@
 """The one way an uploaded spreadsheet is opened: checked before any parser sees it."""
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
 import openpyxl.xml
-from defusedxml import ElementTree as DefusedElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.worksheet.cell_range import CellRange
@@ -15,7 +15,9 @@ XLSX_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 500
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-MERGE_CELL_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+MERGE_CELL_REF = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)[\"']"
+)
 
 
 class UploadError(ValueError):
@@ -116,9 +118,6 @@ def read_xlsx_grid(data: bytes) -> SheetGrid:
 
 
 def _merged_ranges(source) -> list[CellRange]:
-    ranges = []
-    for _event, element in DefusedElementTree.iterparse(source, events=("end",), forbid_dtd=True):
-        if element.tag == MERGE_CELL_TAG:
-            ranges.append(CellRange(element.get("ref")))
-        element.clear()
-    return ranges
+    # openpyxl has already parsed this part (with defusedxml) above: here the <mergeCell ref="A1:C1"/>
+    # elements are only picked out of the raw bytes, which is several times faster than parsing again.
+    return [CellRange(ref.decode()) for ref in MERGE_CELL_REF.findall(source.read())]

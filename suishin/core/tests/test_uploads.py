@@ -94,3 +94,14 @@ def test_import_page_shows_the_message_and_saves_nothing(client, cast, plan, nam
         assert "入力内容を確認してください" in html
     assert message in html
     assert plan_snapshot(plan) == before
+
+
+def test_merged_ranges_are_read_whatever_the_prefix_or_quotes():
+    from suishin.core.uploads import _merged_ranges
+
+    xml = (
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData/>'
+        b'<x:mergeCells count="3"><x:mergeCell ref="F3:I3"/><x:mergeCell ref=\'A1:K1\'/>'
+        b'<mergeCell ref = "B7:C7" /></x:mergeCells></x:worksheet>'
+    )
+    assert [r.coord for r in _merged_ranges(io.BytesIO(xml))] == ["F3:I3", "A1:K1", "B7:C7"]
