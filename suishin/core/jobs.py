@@ -1,10 +1,16 @@
 """Start background work, report its progress, and read it back for the page that started it."""
 
+import functools
+import logging
+
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from suishin.core.audit import audit_record
 from suishin.core.models import Job
+
+logger = logging.getLogger(__name__)
 
 
 def job_start(*, actor, kind: str, title: str, target, task, payload: bytes = b"", result_url: str = "") -> Job:
@@ -40,6 +46,28 @@ def job_finish(job_id: int, *, result: dict, failed: bool = False) -> None:
         payload=b"",
         updated_at=timezone.now(),
     )
+
+
+def job_step(function):
+    """Wrap a task's body so that an unexpected error ends its job as failed, never as running forever.
+
+    The error is logged with its trace for the operators; the page shows a plain message.
+    """
+
+    @functools.wraps(function)
+    def run(job_id: int, *args, **kwargs):
+        try:
+            return function(job_id, *args, **kwargs)
+        except Exception:
+            logger.exception("background job %s failed", job_id)
+            job_finish(
+                job_id,
+                result={"problems": [_("システムで問題が起きました。時間をおいてもう一度お試しください。")]},
+                failed=True,
+            )
+            raise
+
+    return run
 
 
 def access_job(actor, job_id) -> Job:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from suishin.core.jobs import job_finish, job_progress
+from suishin.core.jobs import job_finish, job_progress, job_step
 from suishin.core.models import Job
 from suishin.core.uploads import UploadError, read_xlsx_grid
 from suishin.tenants.actor import actor_for_user
@@ -12,6 +12,7 @@ from .spreadsheets import parse_roadmap_sheet, roadmap_import_apply
 
 
 @task()
+@job_step
 def roadmap_import_task(job_id: int) -> None:
     """Parse an uploaded 工程表, then apply it if, and only if, every row is right."""
     job = Job.objects.select_related("created_by").get(pk=job_id)

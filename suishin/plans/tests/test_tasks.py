@@ -35,3 +35,26 @@ def test_import_is_queued_then_run_by_the_database_worker(client, cast, settings
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert Measure.objects.filter(plan=plan, title="ワーカーが取り込んだ施策").exists()
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_ends_the_job_as_failed(client, cast, monkeypatch):
+    from suishin.plans import tasks
+    from suishin.plans.tests.factories import make_plan
+
+    plan = make_plan(cast.town)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(tasks, "parse_roadmap_sheet", broken)
+    upload = io.BytesIO()
+    roadmap_workbook(plan).save(upload)
+    upload.seek(0)
+    upload.name = "roadmap.xlsx"
+    client.force_login(cast.town.users["secretariat"])
+    response = client.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": upload})
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    page = client.get(response["Location"]).content.decode()
+    assert "システムで問題が起きました" in page and "a bug" not in page
