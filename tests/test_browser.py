@@ -142,6 +142,7 @@ def visit_plan_pages(page, live_server, cast, plan, check):
         ("measure edit", url(live_server, "plans:measure_edit", measure.pk)),
         ("roadmap entry create", url(live_server, "plans:roadmap_entry_create", measure.pk)),
         ("roadmap entry edit", url(live_server, "plans:roadmap_entry_edit", entry.pk)),
+        ("measure delete (confirm)", url(live_server, "plans:measure_delete", measure.pk)),
         ("工程表", url(live_server, "plans:roadmap", plan.pk)),
         (
             "工程表 (filtered)",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from suishin.core.jobs import job_start
 from suishin.core.uploads import UploadError, read_xlsx_upload
@@ -82,6 +82,15 @@ def _form_page(request, form, *, plan, title, cancel_url, measure=None, delete=N
     if delete:
         context["delete_url"], context["delete_id"] = delete
     return render(request, "plans/form_page.html", context)
+
+
+def _confirm_delete(request, *, plan, what, cancel_url, measure=None, warning=""):
+    """Ask before deleting: a GET of a delete URL shows this page, its POST deletes."""
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {"plan": plan, "measure": measure, "what": what, "cancel_url": cancel_url, "warning": warning},
+    )
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -205,11 +214,13 @@ def goal_edit(request, goal_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def goal_delete(request, goal_id):
     actor = require_actor(request)
     goal = access_goal(actor, goal_id)
     require_plan_editor(actor, "goal.delete", goal)
+    if request.method != "POST":
+        return _confirm_delete(request, plan=goal.plan, what=goal.title, cancel_url=goal.plan.get_absolute_url())
     services.goal_delete(actor=actor, goal=goal)
     messages.success(request, _("取組目標を削除しました。"))
     return redirect(goal.plan)
@@ -251,11 +262,19 @@ def area_edit(request, area_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def area_delete(request, area_id):
     actor = require_actor(request)
     area = access_priority_area(actor, area_id)
     require_plan_editor(actor, "priority_area.delete", area)
+    if request.method != "POST":
+        return _confirm_delete(
+            request,
+            plan=area.plan,
+            what=area.title,
+            cancel_url=reverse("plans:area_edit", args=[area.pk]),
+            warning=_("施策がある重点取組事項は削除できません。") if area.measures.exists() else "",
+        )
     try:
         services.priority_area_delete(actor=actor, area=area)
     except ValidationError as error:
@@ -342,6 +361,12 @@ def measure_detail(request, measure_id):
             "measure": measure,
             "departments": [o.department for o in ownerships],
             "entries": entries,
+            "logic_model": [
+                (_("課題"), measure.problem),
+                (_("想定される要因・根拠"), measure.causes),
+                (_("具体的な取組内容"), measure.actions),
+                (_("効果見込み・目標"), measure.expected_effects),
+            ],
             "can_edit": can_edit_measure(actor, measure, owner_ids),
             "can_edit_plan": can_edit_plan(actor),
         },
@@ -390,11 +415,20 @@ def measure_edit(request, measure_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def measure_delete(request, measure_id):
     actor = require_actor(request)
     measure = access_measure(actor, measure_id)
     require_plan_editor(actor, "measure.delete", measure)
+    if request.method != "POST":
+        return _confirm_delete(
+            request,
+            plan=measure.plan,
+            measure=measure,
+            what=str(measure),
+            cancel_url=measure.get_absolute_url(),
+            warning=_("この施策の工程もすべて削除されます。公開済みの改定版には残ります。"),
+        )
     services.measure_delete(actor=actor, measure=measure)
     messages.success(request, _("施策「%(title)s」を削除しました。") % {"title": measure.title})
     return redirect(measure.plan)
@@ -438,11 +472,19 @@ def roadmap_entry_edit(request, entry_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def roadmap_entry_delete(request, entry_id):
     actor = require_actor(request)
     entry = access_roadmap_entry(actor, entry_id)
     require_measure_editor(actor, entry.measure, "roadmap_entry.delete")
+    if request.method != "POST":
+        return _confirm_delete(
+            request,
+            plan=entry.measure.plan,
+            measure=entry.measure,
+            what=str(entry),
+            cancel_url=entry.measure.get_absolute_url(),
+        )
     services.roadmap_entry_delete(actor=actor, entry=entry)
     messages.success(request, _("工程を削除しました。"))
     return redirect(entry.measure)

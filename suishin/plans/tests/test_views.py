@@ -287,3 +287,14 @@ def test_plan_create_as_a_copy_of_the_previous_plan(secretariat, plan):
     assert response.status_code == 302 and copy.based_on == plan
     assert copy.measures.count() == plan.measures.count()
     assert not RoadmapEntry.objects.filter(measure__plan=copy).exists()  # the old spans lie before 2026
+
+
+def test_delete_asks_first_then_deletes_on_post(secretariat, plan):
+    measure = plan.measures.first()
+    url = reverse("plans:measure_delete", args=[measure.pk])
+    page = secretariat.get(url).content.decode()
+    assert "削除しますか" in page and "工程もすべて削除されます" in page
+    assert Measure.objects.filter(pk=measure.pk).exists()
+    assert secretariat.post(url).status_code == 302
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    assert not RoadmapEntry.objects.filter(measure_id=measure.pk).exists()
