@@ -17,9 +17,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from suishin.core.audit import audit_record
+from suishin.core.bulk import bulk_insert
 from suishin.core.spreadsheets import cell_name, escape_formula, unescape_formula
-from suishin.core.uploads import SheetGrid
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
+from suishin.core.xlsx import SheetGrid
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
@@ -131,7 +132,7 @@ class ImportedMeasure:
     number: str
     area_title: str
     title: str
-    departments: list[Department]
+    department_ids: list[int]
     note: str
     spans: list[ImportedSpan] = field(default_factory=list)
 
@@ -229,21 +230,28 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
         merged_tops[(merged.min_row, merged.min_col)] = merged.max_col
         covered.update((merged.min_row, c) for c in range(merged.min_col + 1, merged.max_col + 1))
 
-    areas = {area.title: area for area in plan.priority_areas.all()}
-    departments = {d.name: d for d in Department.objects.for_organization(plan.organization)}
+    areas = set(plan.priority_areas.values_list("title", flat=True))
+    departments = dict(Department.objects.for_organization(plan.organization).values_list("name", "pk"))
     known_numbers = set(plan.measures.values_list("number", flat=True))
+    formula_columns: dict[int, list[int]] = {}
+    for row, column in sorted(sheet.formulas):
+        if column <= note_column:
+            formula_columns.setdefault(row, []).append(column)
+    title_length = Measure._meta.get_field("title").max_length
+    label_length = RoadmapEntry._meta.get_field("label").max_length
+    cell = sheet.values.get
+    columns = range(1, note_column + 1)
     by_key: dict[str, ImportedMeasure] = {}
     measures: list[ImportedMeasure] = []
-    last_row = sheet.max_row
-    for row in range(FIRST_DATA_ROW, last_row + 1):
-        if progress is not None and row % 100 == 0:
-            progress(row / last_row)
-        values = [sheet.value(row, c) for c in range(1, note_column + 1)]
-        if all(v in (None, "") for v in values):
+    data_rows = sorted({row for row, _column in sheet.values if row >= FIRST_DATA_ROW})  # a file may skip rows
+    for index, row in enumerate(data_rows):
+        if progress is not None and index % 100 == 0:
+            progress(index / len(data_rows))
+        values = [cell((row, c)) for c in columns]
+        if all(v is None or v == "" for v in values):
             continue
-        for column in range(1, note_column + 1):
-            if sheet.is_formula(row, column):
-                problem(row, column, _("数式は取り込めません。値を入力してください。"))
+        for column in formula_columns.get(row, ()):
+            problem(row, column, _("数式は取り込めません。値を入力してください。"))
         number, area_title, title, department_text = (_text(values[i]) for i in range(4))
         note = _text(values[note_column - 1])
         if number and number not in known_numbers:
@@ -263,7 +271,7 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
             )
         if not title:
             problem(row, 3, _("施策名が空です。"))
-        elif len(title) > Measure._meta.get_field("title").max_length:
+        elif len(title) > title_length:
             problem(row, 3, _("施策名が長すぎます（200文字以内）。"))
         owners = []
         for name in (n.strip() for n in DEPARTMENT_SEPARATORS.split(department_text)):
@@ -277,11 +285,11 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
         for column, year in year_columns.items():
             if (row, column) in covered:
                 continue
-            label = _text(sheet.value(row, column))
+            label = _text(values[column - 1])
             last_column = merged_tops.get((row, column), column)
             if not label:
                 continue
-            if len(label) > RoadmapEntry._meta.get_field("label").max_length:
+            if len(label) > label_length:
                 problem(row, column, _("工程の内容が長すぎます（200文字以内）。"))
             spans.append(ImportedSpan(label, year, year_columns[last_column]))
         key = number or f"new:{area_title}:{title}"
@@ -317,20 +325,24 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     if imported.problems:
         raise ValueError("an import with problems is never applied")
     areas = {area.title: area for area in plan.priority_areas.all()}
-    fields = ["id", "organization_id", "plan_id", "number", "priority_area_id", "position", "version", "title"]
-    existing = {m.number: m for m in plan.measures.only(*fields, "national_kpi_note")}
-    current = _current_owners_and_spans([m.pk for m in existing.values()])
+    existing = {
+        values[0]: values
+        for values in plan.measures.values_list(
+            "number", "pk", "priority_area_id", "position", "title", "national_kpi_note"
+        )
+    }
+    current = _current_owners_and_spans([values[1] for values in existing.values()])
     taken = set(existing)
-    last_position = {}
-    for measure in existing.values():
-        last_position[measure.priority_area_id] = max(last_position.get(measure.priority_area_id, 0), measure.position)
+    last_position: dict[int, int] = {}
+    for _number, _pk, area_id, position, _title, _note in existing.values():
+        last_position[area_id] = max(last_position.get(area_id, 0), position)
     now = timezone.now()
     created, updated, renamed, pairs = [], [], [], []
     unchanged = 0
     for row in imported.measures:
         area = areas[row.area_title]
-        measure = existing.get(row.number)
-        if measure is None:
+        text = (row.title, area.pk, row.note)
+        if row.number not in existing:
             last_position[area.pk] = last_position.get(area.pk, 0) + 1
             measure = Measure(
                 organization=plan.organization,
@@ -338,21 +350,20 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
                 priority_area=area,
                 number=free_measure_number(area, taken),
                 position=last_position[area.pk],
+                title=row.title,
+                national_kpi_note=row.note,
             )
             created.append(measure)
         else:
-            same_text = (measure.title, measure.priority_area_id, measure.national_kpi_note) == (
-                row.title,
-                area.pk,
-                row.note,
-            )
-            if same_text and current.get(measure.pk) == _owners_and_spans(row):
+            _number, pk, area_id, _position, title, note = existing[row.number]
+            same_text = (title, area_id, note) == text
+            if same_text and current[pk] == _owners_and_spans(row):
                 unchanged += 1
                 continue
+            measure = Measure(pk=pk, title=row.title, priority_area=area, national_kpi_note=row.note)
             updated.append(measure)
             if not same_text:
                 renamed.append(measure)
-        measure.title, measure.priority_area, measure.national_kpi_note = row.title, area, row.note
         pairs.append((measure, row))
     Measure.objects.bulk_create(created)
     # A changed measure gets a new version: edit forms opened before the import must reload.
@@ -361,22 +372,24 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     ids = [measure.pk for measure, _row in pairs]
     MeasureDepartment.objects.filter(measure_id__in=ids).delete()
     RoadmapEntry.objects.filter(measure_id__in=ids).delete()
-    MeasureDepartment.objects.bulk_create(
-        MeasureDepartment(organization=plan.organization, measure=measure, department=department)
-        for measure, row in pairs
-        for department in dict.fromkeys(row.departments)
+    organization_id = plan.organization_id
+    bulk_insert(
+        MeasureDepartment,
+        ["organization_id", "measure_id", "department_id"],
+        (
+            (organization_id, measure.pk, department_id)
+            for measure, row in pairs
+            for department_id in dict.fromkeys(row.department_ids)
+        ),
     )
-    RoadmapEntry.objects.bulk_create(
-        RoadmapEntry(
-            organization=plan.organization,
-            measure=measure,
-            label=span.label,
-            start_fy=span.start_fy,
-            end_fy=span.end_fy,
-            position=position,
-        )
-        for measure, row in pairs
-        for position, span in enumerate(row.spans, start=1)
+    bulk_insert(
+        RoadmapEntry,
+        ["organization_id", "measure_id", "label", "start_fy", "end_fy", "position"],
+        (
+            (organization_id, measure.pk, span.label, span.start_fy, span.end_fy, position)
+            for measure, row in pairs
+            for position, span in enumerate(row.spans, start=1)
+        ),
     )
     summary = {"created": len(created), "updated": len(updated), "unchanged": unchanged}
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
@@ -385,7 +398,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
 
 def _owners_and_spans(row: ImportedMeasure) -> tuple:
     return (
-        sorted({d.pk for d in row.departments}),
+        sorted(set(row.department_ids)),
         [(span.label, span.start_fy, span.end_fy) for span in row.spans],
     )
 

@@ -1,5 +1,5 @@
-"""Hostile and wrong files: each is refused with a clear Japanese message before openpyxl parses it,
-or by openpyxl's defused parser, and nothing is saved."""
+"""Hostile and wrong files: each is refused with a clear Japanese message before any XML is parsed,
+or by the reader, which refuses DTDs (suishin/core/xlsx.py), and nothing is saved."""
 
 import io
 import time
@@ -62,6 +62,14 @@ def test_defusedxml_guards_openpyxl():
     assert openpyxl.xml.DEFUSEDXML is True
 
 
+def test_start_up_check_fails_without_defusedxml(monkeypatch):
+    from suishin.core.checks import openpyxl_is_defused
+
+    assert openpyxl_is_defused(None) == []
+    monkeypatch.setattr(openpyxl.xml, "DEFUSEDXML", False)
+    assert [e.id for e in openpyxl_is_defused(None)] == ["suishin.E001"]
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_file_is_refused_quickly_with_a_message(name):
     content, message = HOSTILE[name]
@@ -94,14 +102,3 @@ def test_import_page_shows_the_message_and_saves_nothing(client, cast, plan, nam
         assert "入力内容を確認してください" in html
     assert message in html
     assert plan_snapshot(plan) == before
-
-
-def test_merged_ranges_are_read_whatever_the_prefix_or_quotes():
-    from suishin.core.uploads import _merged_ranges
-
-    xml = (
-        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData/>'
-        b'<x:mergeCells count="3"><x:mergeCell ref="F3:I3"/><x:mergeCell ref=\'A1:K1\'/>'
-        b'<mergeCell ref = "B7:C7" /></x:mergeCells></x:worksheet>'
-    )
-    assert [r.coord for r in _merged_ranges(io.BytesIO(xml))] == ["F3:I3", "A1:K1", "B7:C7"]

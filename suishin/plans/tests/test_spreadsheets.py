@@ -1,4 +1,7 @@
 import io
+import re
+import time
+import zipfile
 
 import openpyxl
 import pytest
@@ -191,3 +194,50 @@ def import_workbook_summary(cast, plan, workbook):
     imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
     assert imported.problems == []
     return roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+
+
+def test_a_stray_cell_far_below_is_reported_quickly(cast, plan):
+    # A cell at the sheet's very end: only rows that hold something are read, whatever the sheet's extent.
+    workbook = roadmap_workbook(plan)
+    workbook.active["A1048576"] = "01-01"
+    started = time.perf_counter()
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert time.perf_counter() - started < 2
+    assert any(p.startswith("1048576行目 B列") and "重点取組事項が空" in p for p in problems)
+
+
+def test_import_after_excel_resaves_with_shared_strings_and_furigana(cast, plan):
+    """Excel stores text as shared strings with readings (<rPh>); the import sees only the shown text."""
+    data = as_upload(roadmap_workbook(plan)).getvalue()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    strings: list[str] = []
+
+    def to_shared(match):
+        strings.append(match.group(2))
+        return f'{match.group(1)}t="s"><v>{len(strings) - 1}</v></c>'
+
+    sheet = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")? )t="inlineStr"><is><t>(.*?)</t></is></c>', to_shared, sheet)
+    assert strings, "the export is expected to hold inline strings to convert"
+    items = "".join(f'<si><t xml:space="preserve">{s}</t><rPh sb="0" eb="1"><t>ヨミ</t></rPh></si>' for s in strings)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = f'<sst xmlns="{ns}" count="{len(strings)}">{items}</sst>'.encode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdS" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    before = plan_snapshot(plan)
+    buffer.seek(0)
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(buffer))
+    assert imported.problems == []
+    summary = roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+    assert summary["created"] == summary["updated"] == 0
+    assert plan_snapshot(plan) == before

@@ -1,0 +1,328 @@
+"""Read the first worksheet of a checked .xlsx file into a SheetGrid, in one streaming pass.
+
+openpyxl writes every file Suishin produces. For reading uploads this module walks the sheet's XML
+itself, because openpyxl's reader spends most of its time on per-cell work an import never needs
+(styles, cell objects): reading here costs about a quarter of openpyxl's read-only parse, which
+leaves an import of 500 rows within 1.5 × that parse (bench/). It gives the values openpyxl gives
+with `read_only=True, data_only=False` (tests/test_xlsx_reader compares the two on generated
+workbooks) and reuses openpyxl's helpers for cell references, date formats and serial dates.
+
+Every XML part is read by expat as a stream with document type declarations refused outright, as
+defusedxml does (so no entity is ever declared, expanded or fetched); the container checks in
+`uploads.py` bound sizes before anything is parsed. Cells are kept sparse, so a file that claims a
+huge sheet costs what its cells cost.
+"""
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.parsers import expat
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+
+MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # ISO 29500 "strict" files
+)
+RELATIONSHIP_ID_ATTRIBUTES = tuple(
+    f"{ns}}}id"  # expat names an attribute "namespace}local"
+    for ns in (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    )
+)
+
+
+class XlsxFormatError(ValueError):
+    """The file is a zip but not a workbook this reader understands."""
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged block of cells, 1-based and inclusive, as in the sheet's <mergeCell ref="E3:G3"/>."""
+
+    coord: str
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+@dataclass
+class SheetGrid:
+    """The first worksheet of an uploaded workbook: cell values, which cells hold formulas, merged ranges."""
+
+    values: dict[tuple[int, int], object] = field(default_factory=dict)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[MergedRange] = field(default_factory=list)
+    max_row: int = 0
+    max_column: int = 0
+
+    def value(self, row: int, column: int):
+        return self.values.get((row, column))
+
+    def is_formula(self, row: int, column: int) -> bool:
+        return (row, column) in self.formulas
+
+
+class XmlDeclarationRefused(XlsxFormatError):
+    """A part declares a DTD or entities: spreadsheets never need them, attacks do."""
+
+
+def _refuse(*_args):
+    raise XmlDeclarationRefused("document type declarations are not accepted")
+
+
+def _parse(archive: zipfile.ZipFile, part: str, start, end=None, text=None) -> None:
+    """Stream one XML part through expat, calling start(local name, attributes), end(local name), text(data).
+
+    Element and attribute names come as "namespace}local"; handlers take the local part.
+    """
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    with archive.open(part) as source:
+        parser.ParseFile(source)
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Return {id: (type, part name)} from the .rels file that belongs to `part`."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    found: dict[str, tuple[str, str]] = {}
+    if rels not in archive.NameToInfo:
+        return found
+
+    def start(element, attributes):
+        if _local(element) == "Relationship" and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            found[attributes.get("Id", "")] = (attributes.get("Type", ""), posixpath.normpath(target))
+
+    _parse(archive, rels, start)
+    return found
+
+
+def _workbook_parts(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None, datetime]:
+    """Return the first worksheet's part, the shared strings and styles parts, and the date epoch."""
+    workbook = next(
+        (target for kind, target in _relationships(archive, "").values() if kind.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
+    if workbook not in archive.NameToInfo:
+        raise XlsxFormatError("no workbook part")
+    sheet_ids: list[str] = []
+    epoch = [CALENDAR_WINDOWS_1900]
+
+    def start(element, attributes):
+        kind = _local(element)
+        if kind == "sheet":
+            sheet_ids.extend(attributes[a] for a in RELATIONSHIP_ID_ATTRIBUTES if a in attributes)
+        elif kind == "workbookPr" and attributes.get("date1904") in ("1", "true"):
+            epoch[0] = CALENDAR_MAC_1904
+
+    _parse(archive, workbook, start)
+    related = _relationships(archive, workbook)
+    worksheets = [related[i][1] for i in sheet_ids if i in related and related[i][0].endswith("/worksheet")]
+    if not worksheets or worksheets[0] not in archive.NameToInfo:
+        raise XlsxFormatError("no worksheet")
+    by_type = {kind.rpartition("/")[2]: target for kind, target in related.values()}
+    return worksheets[0], by_type.get("sharedStrings"), by_type.get("styles"), epoch[0]
+
+
+def _date_styles(archive: zipfile.ZipFile, part: str | None) -> tuple[set[int], set[int]]:
+    """Return the cell style indexes whose number format shows a date, and those that show a duration."""
+    if part is None or part not in archive.NameToInfo:
+        return set(), set()
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    inside = []  # the open <cellXfs> (the cells' styles), if any
+
+    def start(element, attributes):
+        kind = _local(element)
+        if kind == "numFmt":
+            custom[int(attributes.get("numFmtId", "0"))] = attributes.get("formatCode", "")
+        elif kind == "cellXfs":
+            inside.append(kind)
+        elif kind == "xf" and inside:
+            formats.append(int(attributes.get("numFmtId", "0")))
+
+    def end(element):
+        if _local(element) == "cellXfs":
+            inside.clear()
+
+    _parse(archive, part, start, end)
+    dates, durations = set(), set()
+    for index, format_id in enumerate(formats):
+        code = custom.get(format_id) or BUILTIN_FORMATS.get(format_id, "General")
+        if is_date_format(code):
+            dates.add(index)
+            if is_timedelta_format(code):
+                durations.add(index)
+    return dates, durations
+
+
+class _TextCollector:
+    """Base of the expat handlers: collects the character data of the elements a subclass points it at.
+
+    Text inside <rPh> (the furigana Japanese Excel stores beside a string) is never collected.
+    """
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.target: list[str] | None = None  # where character data goes now, if anywhere
+        self.phonetic = False
+
+    def text(self, data: str) -> None:
+        if self.target is not None:
+            self.target.append(data)
+
+
+class _SharedStrings(_TextCollector):
+    def __init__(self):
+        super().__init__()
+        self.strings: list[str] = []
+
+    def start(self, element, _attributes):
+        kind = element[element.rfind("}") + 1 :]
+        if kind == "si":
+            self.parts = []
+        elif kind == "t":
+            self.target = None if self.phonetic else self.parts
+        elif kind == "rPh":
+            self.phonetic = True
+
+    def end(self, element):
+        kind = element[element.rfind("}") + 1 :]
+        if kind == "t":
+            self.target = None
+        elif kind == "si":
+            self.strings.append("".join(self.parts))
+        elif kind == "rPh":
+            self.phonetic = False
+
+
+def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
+    if part is None or part not in archive.NameToInfo:
+        return []
+    reader = _SharedStrings()
+    _parse(archive, part, reader.start, reader.end, reader.text)
+    return reader.strings
+
+
+def _number(text: str):
+    return float(text) if "." in text or "E" in text or "e" in text else int(text)
+
+
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]+)$")
+
+
+class _SheetReader(_TextCollector):
+    """expat handlers that fill a SheetGrid from a worksheet part, one cell at a time."""
+
+    def __init__(self, strings: list[str], date_styles: set[int], duration_styles: set[int], epoch: datetime):
+        super().__init__()
+        self.grid = SheetGrid()
+        self.strings, self.date_styles, self.duration_styles, self.epoch = strings, date_styles, duration_styles, epoch
+        self.row = self.column = self.style = 0
+        self.kind = "n"
+        self.formula: list[str] | None = None
+        self.inline = False  # whether the cell has an <is> (an inline string)
+
+    def start(self, element, attributes):
+        kind = element[element.rfind("}") + 1 :]
+        if kind == "c":
+            reference = attributes.get("r")
+            if reference:
+                letters, digits = CELL_REFERENCE.match(reference).groups()
+                self.row, self.column = int(digits), column_index_from_string(letters)
+            else:
+                self.column += 1
+            self.kind = attributes.get("t", "n")
+            self.style = int(attributes.get("s") or 0)
+            self.parts, self.formula, self.inline = [], None, False
+        elif kind == "v":
+            self.target = self.parts
+        elif kind == "t":  # inside <is>, an inline string
+            self.target = None if self.phonetic else self.parts
+        elif kind == "f":
+            self.formula = self.target = []
+        elif kind == "is":
+            self.inline = True
+        elif kind == "row":
+            self.row = int(attributes.get("r") or self.row + 1)
+            self.column = 0
+        elif kind == "rPh":
+            self.phonetic = True
+        elif kind == "mergeCell":
+            reference = attributes.get("ref", "")
+            min_col, min_row, max_col, max_row = range_boundaries(reference)
+            self.grid.merged.append(MergedRange(reference, min_row, min_col, max_row, max_col))
+
+    def end(self, element):
+        kind = element[element.rfind("}") + 1 :]
+        if kind == "c":
+            self.store()
+        elif kind == "v" or kind == "t" or kind == "f":
+            self.target = None
+        elif kind == "rPh":
+            self.phonetic = False
+
+    def store(self) -> None:
+        """Turn the cell just read into the value openpyxl gives with data_only=False."""
+        kind, text = self.kind, "".join(self.parts)
+        position = (self.row, self.column)
+        value = None
+        if self.formula is not None:
+            value = "=" + "".join(self.formula)
+            self.grid.formulas.add(position)
+        elif kind == "inlineStr":
+            value = text if self.inline else None
+        elif text:
+            if kind == "s":
+                value = self.strings[int(text)]
+            elif kind == "n":
+                value = _number(text)
+                if self.style in self.date_styles:
+                    try:
+                        value = from_excel(value, self.epoch, timedelta=self.style in self.duration_styles)
+                    except (OverflowError, ValueError):
+                        value = "#VALUE!"  # a serial number outside the calendar, as openpyxl reads it
+            elif kind == "b":
+                value = bool(int(text))
+            elif kind == "d":
+                value = from_ISO8601(text)
+            else:  # "str" (a formula's text result) and "e" (an error such as #N/A)
+                value = text
+        if value is None:
+            return
+        self.grid.values[position] = value
+        if self.row > self.grid.max_row:
+            self.grid.max_row = self.row
+        if self.column > self.grid.max_column:
+            self.grid.max_column = self.column
+
+
+def read_first_sheet(archive: zipfile.ZipFile) -> SheetGrid:
+    """Read the first worksheet of an opened workbook archive."""
+    sheet_part, strings_part, styles_part, epoch = _workbook_parts(archive)
+    date_styles, duration_styles = _date_styles(archive, styles_part)
+    reader = _SheetReader(_shared_strings(archive, strings_part), date_styles, duration_styles, epoch)
+    _parse(archive, sheet_part, reader.start, reader.end, reader.text)
+    return reader.grid
