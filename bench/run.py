@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -163,6 +164,9 @@ def ensure_database(url: str) -> None:
 
 
 def start_server() -> subprocess.Popen:
+    with socket.socket() as probe:  # a server left over from an interrupted run would be measured instead
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise SystemExit(f"port {PORT} is already in use: stop the earlier server (pkill -f gunicorn) first")
     env = os.environ | {"BIND": f"127.0.0.1:{PORT}", "SUISHIN_QUERY_STATS": "1"}
     server = subprocess.Popen(
         [str(ROOT / "bin" / "serve")],

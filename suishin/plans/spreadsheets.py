@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from suishin.core.audit import audit_record
@@ -36,9 +36,25 @@ DEPARTMENT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 _thin = Side(style="thin", color="666666")
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-_bar_fill = PatternFill("solid", fgColor="C5D7FB")
-_header_fill = PatternFill("solid", fgColor="E8F1FE")
-_area_fill = PatternFill("solid", fgColor="F2F2F2")
+# Named once per workbook, then given to cells by name: far cheaper than setting fonts and borders cell by cell.
+STYLES = {
+    "工程表 見出し": {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="E8F1FE"),
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    },
+    "工程表 項目": {"alignment": Alignment(vertical="top", wrap_text=True)},
+    "工程表 年度": {},
+    "工程表 取組": {
+        "fill": PatternFill("solid", fgColor="C5D7FB"),
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    },
+}
+
+
+def _add_styles(workbook: Workbook) -> None:
+    for name, parts in STYLES.items():
+        workbook.add_named_style(NamedStyle(name=name, border=_border, **parts))
 
 
 def year_header(fiscal_year: int) -> str:
@@ -50,17 +66,14 @@ def roadmap_workbook(plan: Plan) -> Workbook:
     years = plan.fiscal_years
     note_column = FIRST_YEAR_COLUMN + len(years)
     workbook = Workbook()
+    _add_styles(workbook)
     sheet = workbook.active
     sheet.title = "工程表"
     sheet.cell(TITLE_ROW, 1, escape_formula(f"{plan.title} 工程表")).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=note_column)
     headers = FIXED_HEADERS + [year_header(y) for y in years] + [NOTE_HEADER]
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(HEADER_ROW, column, text)
-        cell.font = Font(bold=True)
-        cell.fill = _header_fill
-        cell.border = _border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.cell(HEADER_ROW, column, text).style = "工程表 見出し"
     row = FIRST_DATA_ROW
     for area in plan_outline(plan):
         for measure in area.measures:
@@ -68,21 +81,16 @@ def roadmap_workbook(plan: Plan) -> Workbook:
             for lane in roadmap_lanes(measure.entries):
                 values = [measure.number, area.title, measure.title, departments]
                 for column, value in enumerate(values, start=1):
-                    cell = sheet.cell(row, column, escape_formula(value))
-                    cell.border = _border
-                    cell.alignment = Alignment(vertical="top", wrap_text=True)
-                for column in range(FIRST_YEAR_COLUMN, note_column + 1):
-                    sheet.cell(row, column).border = _border
+                    sheet.cell(row, column, escape_formula(value)).style = "工程表 項目"
+                for column in range(FIRST_YEAR_COLUMN, note_column):
+                    sheet.cell(row, column).style = "工程表 年度"
                 for entry in lane:
                     first = FIRST_YEAR_COLUMN + entry.start_fy - plan.start_fy
                     last = FIRST_YEAR_COLUMN + entry.end_fy - plan.start_fy
-                    cell = sheet.cell(row, first, escape_formula(entry.label))
-                    cell.fill = _bar_fill
-                    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                    sheet.cell(row, first, escape_formula(entry.label)).style = "工程表 取組"
                     if last > first:
                         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-                note = sheet.cell(row, note_column, escape_formula(measure.national_kpi_note))
-                note.alignment = Alignment(vertical="top", wrap_text=True)
+                sheet.cell(row, note_column, escape_formula(measure.national_kpi_note)).style = "工程表 項目"
                 row += 1
     widths = [10, 22, 30, 16] + [18] * len(years) + [28]
     for column, width in enumerate(widths, start=1):

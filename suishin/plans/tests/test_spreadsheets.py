@@ -51,6 +51,14 @@ def test_export_is_one_sheet_laid_out_as_towns_file_it(plan):
     assert sheet.print_area
     merged = [str(r) for r in sheet.merged_cells.ranges if r.min_row >= FIRST_DATA_ROW]
     assert "F3:I3" in merged  # 実施 spans 2022–2025 on the first measure's row
+    header = sheet.cell(HEADER_ROW, 1)
+    assert header.font.b and header.fill.fgColor.rgb.endswith("E8F1FE") and header.alignment.wrap_text
+    bar = sheet["F3"]
+    assert bar.value and bar.fill.fgColor.rgb.endswith("C5D7FB") and bar.alignment.horizontal == "center"
+    for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=sheet.max_row):
+        for cell in row:
+            if not isinstance(cell, openpyxl.cell.cell.MergedCell):
+                assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin", cell.coordinate
 
 
 def test_export_then_import_gives_the_same_plan(cast, plan):
