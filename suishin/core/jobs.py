@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import time
 
 from django.http import Http404
 from django.utils import timezone
@@ -30,8 +31,21 @@ def job_start(*, actor, kind: str, title: str, target, task, payload: bytes = b"
     return job
 
 
+PROGRESS_INTERVAL = 0.5  # seconds between progress writes: the page polls about once a second
+_progress_written: dict[int, float] = {}  # job id → when its progress was last written, in this worker
+
+
 def job_progress(job_id: int, percent: int) -> None:
-    """Record how far a running job has come (0–100)."""
+    """Record how far a running job has come (0–100).
+
+    The first call marks the job as running; later ones are written at most every PROGRESS_INTERVAL,
+    so a short job costs one write and a long one a couple a second, however often it reports.
+    """
+    now = time.monotonic()
+    last = _progress_written.get(job_id)
+    if last is not None and now - last < PROGRESS_INTERVAL:
+        return
+    _progress_written[job_id] = now
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.RUNNING, progress=max(0, min(100, percent)), updated_at=timezone.now()
     )
@@ -39,6 +53,7 @@ def job_progress(job_id: int, percent: int) -> None:
 
 def job_finish(job_id: int, *, result: dict, failed: bool = False) -> None:
     """Record a job's outcome and drop its input, which is no longer needed."""
+    _progress_written.pop(job_id, None)
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.FAILED if failed else Job.Status.DONE,
         progress=100,

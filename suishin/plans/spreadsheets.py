@@ -345,11 +345,12 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     for _number, _pk, area_id, position, _title, _note in existing.values():
         last_position[area_id] = max(last_position.get(area_id, 0), position)
     now = timezone.now()
-    created, updated, renamed, pairs = [], [], [], []
+    created, updated, renamed = [], [], []
+    new_owners, new_spans = [], []  # (measure, row) whose owners, or spans, are to be replaced
     unchanged = 0
     for row in imported.measures:
         area = areas[row.area_title]
-        text = (row.title, area.pk, row.note)
+        owners, spans = _owners_and_spans(row)
         if row.number not in existing:
             last_position[area.pk] = last_position.get(area.pk, 0) + 1
             measure = Measure(
@@ -362,49 +363,57 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
                 national_kpi_note=row.note,
             )
             created.append(measure)
-        else:
-            _number, pk, area_id, _position, title, note = existing[row.number]
-            same_text = (title, area_id, note) == text
-            if same_text and current[pk] == _owners_and_spans(row):
-                unchanged += 1
-                continue
-            measure = Measure(pk=pk, title=row.title, priority_area=area, national_kpi_note=row.note)
-            updated.append(measure)
-            if not same_text:
-                renamed.append(measure)
-        pairs.append((measure, row))
+            new_owners.append((measure, owners))
+            new_spans.append((measure, spans))
+            continue
+        _number, pk, area_id, _position, title, note = existing[row.number]
+        same_text = (title, area_id, note) == (row.title, area.pk, row.note)
+        current_owners, current_spans = current[pk]
+        if same_text and owners == current_owners and spans == current_spans:
+            unchanged += 1
+            continue
+        measure = Measure(pk=pk, title=row.title, priority_area=area, national_kpi_note=row.note)
+        updated.append(measure)
+        if not same_text:
+            renamed.append(measure)
+        if owners != current_owners:
+            new_owners.append((measure, owners))
+        if spans != current_spans:
+            new_spans.append((measure, spans))
     Measure.objects.bulk_create(created)
     # A changed measure gets a new version: edit forms opened before the import must reload.
     Measure.objects.filter(pk__in=[m.pk for m in updated]).update(version=F("version") + 1, updated_at=now)
     Measure.objects.bulk_update(renamed, ["title", "priority_area", "national_kpi_note"])
-    ids = [measure.pk for measure, _row in pairs]
-    MeasureDepartment.objects.filter(measure_id__in=ids).delete()
-    RoadmapEntry.objects.filter(measure_id__in=ids).delete()
     organization_id = plan.organization_id
-    bulk_insert(
-        MeasureDepartment,
-        ["organization_id", "measure_id", "department_id"],
-        (
-            (organization_id, measure.pk, department_id)
-            for measure, row in pairs
-            for department_id in dict.fromkeys(row.department_ids)
-        ),
-    )
-    bulk_insert(
-        RoadmapEntry,
-        ["organization_id", "measure_id", "label", "start_fy", "end_fy", "position"],
-        (
-            (organization_id, measure.pk, span.label, span.start_fy, span.end_fy, position)
-            for measure, row in pairs
-            for position, span in enumerate(row.spans, start=1)
-        ),
-    )
+    if new_owners:
+        MeasureDepartment.objects.filter(measure_id__in=[m.pk for m, _owners in new_owners]).delete()
+        bulk_insert(
+            MeasureDepartment,
+            ["organization_id", "measure_id", "department_id"],
+            (
+                (organization_id, measure.pk, department_id)
+                for measure, owners in new_owners
+                for department_id in owners
+            ),
+        )
+    if new_spans:
+        RoadmapEntry.objects.filter(measure_id__in=[m.pk for m, _spans in new_spans]).delete()
+        bulk_insert(
+            RoadmapEntry,
+            ["organization_id", "measure_id", "label", "start_fy", "end_fy", "position"],
+            (
+                (organization_id, measure.pk, label, start_fy, end_fy, position)
+                for measure, spans in new_spans
+                for position, (label, start_fy, end_fy) in enumerate(spans, start=1)
+            ),
+        )
     summary = {"created": len(created), "updated": len(updated), "unchanged": unchanged}
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary
 
 
-def _owners_and_spans(row: ImportedMeasure) -> tuple:
+def _owners_and_spans(row: ImportedMeasure) -> tuple[list[int], list[tuple[str, int, int]]]:
+    """Return a row's owners (department ids, sorted) and its spans as (label, start, end)."""
     return (
         sorted(set(row.department_ids)),
         [(span.label, span.start_fy, span.end_fy) for span in row.spans],
