@@ -1,4 +1,4 @@
-"""Backup and restore: the whole database (as portable JSON) and uploaded files in one archive.
+"""Backup and restore: the whole database (as portable XML) and uploaded files in one archive.
 
 The archive holds `data.xml` (Django's serialization, so an SQLite backup restores into PostgreSQL
 and back; XML because Django's JSON drops the microseconds of times), the `media/` folder, and

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from suishin.core.concurrency import VersionedFormMixin
+from suishin.core.fields import ModelChoiceField, ModelMultipleChoiceField
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year
 
 from .models import Plan, PriorityArea, Stage
@@ -51,7 +52,7 @@ class PlanCreateForm(PeriodFormMixin):
     ]
     title = forms.CharField(label=_("計画名"), max_length=200)
     template = forms.ChoiceField(label=_("作り方"), choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="blank")
-    copy_from = forms.ModelChoiceField(
+    copy_from = ModelChoiceField(
         label=_("写す計画"), queryset=Plan.objects.none(), required=False, empty_label=_("（選んでください）")
     )
 
@@ -113,8 +114,8 @@ class MeasureForm(VersionedFormMixin):
     """The measure's logic model; secretariat users also choose its area and owners."""
 
     title = forms.CharField(label=_("施策名"), max_length=200)
-    priority_area = forms.ModelChoiceField(label=_("重点取組事項"), queryset=PriorityArea.objects.none())
-    departments = forms.ModelMultipleChoiceField(
+    priority_area = ModelChoiceField(label=_("重点取組事項"), queryset=PriorityArea.objects.none())
+    departments = ModelMultipleChoiceField(
         label=_("担当課"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -172,7 +173,7 @@ class RevisionPublishForm(forms.Form):
 
 
 class MeasureFilterForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("担当課"), queryset=None, required=False, empty_label=_("すべての課"))
+    department = ModelChoiceField(label=_("担当課"), queryset=None, required=False, empty_label=_("すべての課"))
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
