@@ -7,6 +7,15 @@ from suishin.plans.tests.factories import make_plan
 from suishin.tenants.tests.factories import make_cast
 
 
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches: a rolled-back database may reuse ids a cached page saw."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def cast(db):
     """Two towns of one prefecture, each with a user per role."""

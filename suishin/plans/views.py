@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from suishin.core.jobs import job_start
 from suishin.core.uploads import UploadError, read_xlsx_upload
-from suishin.core.wareki import fiscal_year_label
 from suishin.tenants.access import require_actor
 
 from . import services
@@ -45,8 +44,9 @@ from .forms import (
     RoadmapEntryForm,
     RoadmapImportForm,
 )
+from .fragments import roadmap_rows_html
 from .models import Stage
-from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of, roadmap_rows
+from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
 from .tasks import roadmap_import_task
@@ -498,25 +498,14 @@ def roadmap(request, plan_id):
     filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
     years = plan.fiscal_years
-    rows = roadmap_rows(plan, department)
-    rows_html = render_to_string(
-        "plans/_roadmap_rows.html",
-        {
-            "rows": rows,
-            "column_count": len(years) + 2,
-            "measure_url": id_url("plans:measure_detail"),
-            "cross_cutting_label": _("（全ての重点取組事項に共通する取組）"),
-            "year_labels": {year: fiscal_year_label(year) for year in years},
-        },
-        using="jinja2",
-    )
+    rows_html = roadmap_rows_html(plan, department)
     return render(
         request,
         "plans/roadmap.html",
         {
             "plan": plan,
             "years": years,
-            "has_rows": bool(rows),
+            "has_rows": bool(rows_html),
             "rows_html": mark_safe(rows_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
             "filter_form": filter_form,
             "department": department,

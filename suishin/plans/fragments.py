@@ -1,0 +1,61 @@
+"""The 工程表 table body, rendered once per version of the plan and kept in the cache.
+
+Everyone opens the 工程表 before a meeting, and it changes far less often than it is read. Its rows
+are the same for every reader of the town, so the rendered rows are cached under the plan (id and
+creation time), its `outline_version`, which every change bumps in its own transaction, the
+department filter and the language. A change is therefore never hidden: the next read misses and
+renders again. The cache is each worker's memory (settings.CACHES["fragments"]), bounded in entries.
+"""
+
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from suishin.core.wareki import fiscal_year_label
+from suishin.tenants.models import Department
+
+from .models import Plan
+from .selectors import id_url, roadmap_rows
+
+CACHE_SECONDS = 6 * 3600
+
+
+def roadmap_rows_html(plan: Plan, department: Department | None = None) -> str:
+    """Return the <tr> rows of the plan's 工程表 (only `department`'s measures, if given); "" when none."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "roadmap",
+            plan.pk,
+            plan.created_at.timestamp(),
+            plan.version,
+            plan.outline_version,
+            department.pk if department else 0,
+            get_language(),
+        )
+    )
+    cache = caches["fragments"]
+    html = cache.get(key)
+    if html is None:
+        html = _render_roadmap_rows(plan, department)
+        cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
+def _render_roadmap_rows(plan: Plan, department: Department | None) -> str:
+    rows = roadmap_rows(plan, department)
+    if not rows:
+        return ""
+    years = plan.fiscal_years
+    return render_to_string(
+        "plans/_roadmap_rows.html",
+        {
+            "rows": rows,
+            "column_count": len(years) + 2,
+            "measure_url": id_url("plans:measure_detail"),
+            "cross_cutting_label": _("（全ての重点取組事項に共通する取組）"),
+            "year_labels": {year: fiscal_year_label(year) for year in years},
+        },
+        using="jinja2",
+    )

@@ -1,0 +1,188 @@
+"""The cached 工程表 never hides a change: every service that changes a plan makes the next read render again."""
+
+import inspect
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from suishin.core.uploads import open_xlsx_upload
+from suishin.plans import services
+from suishin.plans.models import Plan
+from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_import_apply, roadmap_workbook
+from suishin.plans.tests.test_spreadsheets import as_upload
+
+
+def _first_measure(plan):
+    return plan.measures.order_by("priority_area__position", "position").first()
+
+
+def _import_renamed_span(cast, plan):
+    workbook = roadmap_workbook(plan)
+    workbook.active.cell(3, 5).value = "取込みで変えた工程"
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
+    roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+    return "取込みで変えた工程"
+
+
+def _data(measure, **changes):
+    return {f: getattr(measure, f) for f in services.MEASURE_TEXT_FIELDS} | changes
+
+
+# Each change, done through its service; it returns a text the 工程表 must show afterwards (None: the
+# change is not on the 工程表, and only the version bump is checked).
+CHANGES = {
+    "plan_update": lambda actor, plan: (
+        services.plan_update(
+            actor=actor, plan=plan, version=plan.version, data={"title": plan.title, "end_fy": plan.end_fy + 1}
+        ),
+        "2026年度",
+    )[1],
+    "goal_create": lambda actor, plan: (services.goal_create(actor=actor, plan=plan, title="新しい目標"), None)[1],
+    "goal_update": lambda actor, plan: (
+        services.goal_update(
+            actor=actor,
+            goal=(g := plan.goals.first()),
+            version=g.version,
+            title="変えた目標",
+            description="",
+            position=1,
+        ),
+        None,
+    )[1],
+    "goal_delete": lambda actor, plan: (services.goal_delete(actor=actor, goal=plan.goals.first()), None)[1],
+    "priority_area_create": lambda actor, plan: (
+        services.priority_area_create(actor=actor, plan=plan, title="空の重点取組事項"),
+        None,  # an area without measures is not drawn on the 工程表
+    )[1],
+    "priority_area_update": lambda actor, plan: (
+        services.priority_area_update(
+            actor=actor,
+            area=(a := plan.priority_areas.first()),
+            version=a.version,
+            title="名前を変えた重点取組事項",
+            description=a.description,
+            position=a.position,
+            cross_cutting=a.cross_cutting,
+        ),
+        "名前を変えた重点取組事項",
+    )[1],
+    "priority_area_delete": lambda actor, plan: (
+        services.priority_area_delete(
+            actor=actor, area=services.priority_area_create(actor=actor, plan=plan, title="消す重点取組事項")
+        ),
+        None,
+    )[1],
+    "measure_create": lambda actor, plan: (
+        services.measure_create(
+            actor=actor,
+            plan=plan,
+            priority_area=plan.priority_areas.first(),
+            data={"title": "新しく足した施策"},
+            departments=[],
+        ),
+        "新しく足した施策",
+    )[1],
+    "measure_update": lambda actor, plan: (
+        services.measure_update(
+            actor=actor,
+            measure=(m := _first_measure(plan)),
+            version=m.version,
+            data=_data(m, title="名前を変えた施策"),
+        ),
+        "名前を変えた施策",
+    )[1],
+    "measure_delete": lambda actor, plan: (
+        services.measure_delete(actor=actor, measure=_first_measure(plan)),
+        None,  # checked below: its title is gone
+    )[1],
+    "roadmap_entry_create": lambda actor, plan: (
+        services.roadmap_entry_create(
+            actor=actor, measure=_first_measure(plan), label="足した工程", start_fy=plan.start_fy, end_fy=plan.start_fy
+        ),
+        "足した工程",
+    )[1],
+    "roadmap_entry_update": lambda actor, plan: (
+        services.roadmap_entry_update(
+            actor=actor,
+            entry=(e := _first_measure(plan).roadmap_entries.first()),
+            version=e.version,
+            label="変えた工程",
+            start_fy=e.start_fy,
+            end_fy=e.end_fy,
+        ),
+        "変えた工程",
+    )[1],
+    "roadmap_entry_delete": lambda actor, plan: (
+        services.roadmap_entry_delete(actor=actor, entry=_first_measure(plan).roadmap_entries.first()),
+        None,
+    )[1],
+}
+
+
+def test_every_service_that_changes_a_plan_is_checked_here():
+    writes = {
+        name
+        for name, function in inspect.getmembers(services, inspect.isfunction)
+        if function.__module__ == services.__name__ and name.rsplit("_", 1)[-1] in {"create", "update", "delete"}
+    }
+    assert writes - {"plan_create"} == set(CHANGES)
+
+
+def roadmap_page(client, plan) -> str:
+    return client.get(reverse("plans:roadmap", args=[plan.pk])).content.decode()
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_shows_on_the_next_read(client, cast, plan, change):
+    client.force_login(cast.town.users["secretariat"])
+    first = _first_measure(plan)
+    before = roadmap_page(client, plan)  # fills the cache
+    version = Plan.objects.get(pk=plan.pk).outline_version
+    plan.refresh_from_db()
+    shown = CHANGES[change](cast.town.actor("secretariat"), plan)
+    assert Plan.objects.get(pk=plan.pk).outline_version > version
+    after = roadmap_page(client, plan)
+    if shown is not None:
+        assert shown not in before and shown in after
+    elif change == "measure_delete":
+        assert first.title in before and first.title not in after
+
+
+def test_an_import_shows_on_the_next_read(client, cast, plan):
+    client.force_login(cast.town.users["secretariat"])
+    roadmap_page(client, plan)
+    plan.refresh_from_db()
+    assert _import_renamed_span(cast, plan) in roadmap_page(client, plan)
+
+
+def test_an_import_that_changes_nothing_keeps_the_cache(cast, plan):
+    version = plan.outline_version
+    workbook = roadmap_workbook(plan)
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
+    roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+    assert Plan.objects.get(pk=plan.pk).outline_version == version
+
+
+def test_a_cached_read_skips_the_plan_queries(client, cast, plan):
+    client.force_login(cast.town.users["secretariat"])
+    url = reverse("plans:roadmap", args=[plan.pk])
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(url).content.decode()
+    assert len(warm) == len(cold) - 4  # areas, measures, owners, spans
+    assert _first_measure(plan).title in page
+
+
+def test_each_town_and_each_filter_has_its_own_rows(client, cast, plan, other_plan):
+    client.force_login(cast.town.users["secretariat"])
+    mine = roadmap_page(client, plan)
+    department = _first_measure(plan).ownerships.first().department
+    filtered = client.get(reverse("plans:roadmap", args=[plan.pk]), {"department": department.pk}).content.decode()
+    assert filtered != mine
+    client.force_login(cast.other.users["secretariat"])
+    theirs = roadmap_page(client, other_plan)
+    assert other_plan.title in theirs and plan.title not in theirs
+    assert client.get(reverse("plans:roadmap", args=[plan.pk])).status_code == 404
