@@ -296,12 +296,18 @@ def measure_list(request, plan_id):
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
     page = measure_page(plan, request.GET.get("page"), department)
     query = f"department={department.pk}" if department else ""
+    rows_html = render_to_string(
+        "plans/_measure_rows.html",
+        {"rows": page.object_list, "measure_url": id_url("plans:measure_detail"), "stage_labels": dict(Stage.choices)},
+        using="jinja2",
+    )
     return render(
         request,
         "plans/measure_list.html",
         {
             "plan": plan,
             "page": page,
+            "rows_html": mark_safe(rows_html) if page.object_list else "",  # noqa: S308 - Jinja2 autoescapes
             "query": query,
             "filter_form": filter_form,
             "department": department,

@@ -298,3 +298,17 @@ def test_delete_asks_first_then_deletes_on_post(secretariat, plan):
     assert secretariat.post(url).status_code == 302
     assert not Measure.objects.filter(pk=measure.pk).exists()
     assert not RoadmapEntry.objects.filter(measure_id=measure.pk).exists()
+
+
+def test_measure_list_rows_show_number_title_area_owners_and_stage(secretariat, cast, plan):
+    page = secretariat.get(reverse("plans:measure_list", args=[plan.pk])).content.decode()
+    for measure in plan.measures.select_related("priority_area"):
+        owners = "、".join(o.department.name for o in measure.ownerships.select_related("department"))
+        link = f'<a href="{measure.get_absolute_url()}">{measure.title}</a>'
+        row = page[page.index(f"<td>{measure.number}</td>") :].split("</tr>", 1)[0]
+        assert link in row and measure.priority_area.title in row and owners in row
+        assert measure.get_stage_display() in row
+    outsider = cast.town.departments[0]  # the plan factory gives measures to the other two
+    assert not plan.measures.filter(ownerships__department=outsider).exists()
+    empty = secretariat.get(reverse("plans:measure_list", args=[plan.pk]), {"department": outsider.pk})
+    assert "該当する施策はありません。" in empty.content.decode()
