@@ -4,8 +4,10 @@
 For each data size (1 town, then all 1,788 団体) it seeds (or reuses) a PostgreSQL database, starts
 Suishin as production does (bin/serve: gunicorn, DEBUG off, task worker), loads it from this second
 process on loopback only (wrk, 8 connections, bounded in time, warm-up excluded), and prints one table.
-The table is also written to bench/results/. Environment: BENCH_SIZES (default "1,1788"),
-BENCH_SECONDS (default 10), BENCH_WARMUP (default 2), PGURL (default postgresql://postgres@127.0.0.1:5432).
+Then, with a server up for each size, it measures each per-town page on both in turn for the growth
+ratio. The table is also written to bench/results/. Environment: BENCH_SIZES (default "1,1788"),
+BENCH_SECONDS (default 10), BENCH_WARMUP (default 2), BENCH_GROWTH_SECONDS (default 5),
+PGURL (default postgresql://postgres@127.0.0.1:5432).
 """
 
 import json
@@ -51,7 +53,8 @@ def main() -> None:
             print(out.stdout[-3000:])
             raise SystemExit(f"phase {size} failed")
         phases[size] = json.loads(lines[-1])
-    table = render(phases)
+    growth = interleaved_growth(min(sizes), max(sizes)) if len(sizes) >= 2 else {}
+    table = render(phases, growth)
     print(table)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
@@ -64,7 +67,7 @@ def ms(value) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def render(phases: dict) -> str:
+def render(phases: dict, growth: dict | None = None) -> str:
     lines = [
         f"Suishin benchmark {datetime.now().astimezone():%Y-%m-%d %H:%M} — {os.cpu_count()} cores, "
         f"{CONNECTIONS} connections, "
@@ -95,21 +98,91 @@ def render(phases: dict) -> str:
             f"- {size}: worker RSS after the run: max {phase['rss_mb']:.0f} MB over {phase['workers']} workers"
         )
         lines.append(f"- {size}: seed {phase['seed_s']:.1f} s")
-    if len(phases) >= 2:
+    if growth:
         small, large = min(phases), max(phases)
-        lines += ["", f"Growth ({large} vs {small} organizations, per-town pages, p50 ratio):", ""]
-        by_name = {row["name"]: row for row in phases[small]["scenarios"]}
-        for row in phases[large]["scenarios"]:
-            base = by_name.get(row["name"])
-            if base and row.get("per_town") and base["p50_ms"]:
-                lines.append(f"- {row['name']}: {row['p50_ms'] / base['p50_ms']:.2f}")
+        lines += [
+            "",
+            f"Growth ({large} vs {small} organizations, per-town pages, p50 ratio; both servers up, runs "
+            f"interleaved {GROWTH_ORDER} so that drift of the machine cancels out):",
+            "",
+        ]
+        lines += [f"- {name}: {ratio:.2f}" for name, ratio in growth.items()]
     return "\n".join(lines) + "\n"
+
+
+# --- growth: one server per data size, the same page measured on each in turn ---------------
+
+GROWTH_ORDER = "small, large, large, small"
+GROWTH_SECONDS = int(os.environ.get("BENCH_GROWTH_SECONDS", "5"))
+
+
+def interleaved_growth(small: int, large: int) -> dict[str, float]:
+    """Return p50(large) ÷ p50(small) for each per-town page, measured alternately on two live servers.
+
+    Phases run minutes apart, and a shared machine's speed drifts by more than the 10% to detect;
+    alternating small, large, large, small on servers that are both up makes the drift cancel out.
+    """
+    print(f"== growth: {small} vs {large} organizations, interleaved", flush=True)
+    probes = {}
+    try:
+        for offset, size in enumerate((small, large), start=1):
+            env = os.environ | {"DATABASE_URL": f"{PGURL}/suishin_bench_{size}", "BENCH_PORT": str(PORT + offset)}
+            probes[size] = subprocess.Popen(
+                [PY, __file__, "--probe"], env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
+            if _probe_reply(probes[size]) != {"ready": True}:
+                raise SystemExit(f"the {size} server did not start")
+        from bench.scenarios import PAGES
+
+        growth = {}
+        for scenario in (s for s in PAGES if s.per_town):
+            p50 = {small: [], large: []}
+            for size in (small, large, large, small):
+                probes[size].stdin.write(scenario.name + "\n")
+                probes[size].stdin.flush()
+                p50[size].append(_probe_reply(probes[size])["p50_ms"])
+            growth[scenario.name] = statistics.mean(p50[large]) / statistics.mean(p50[small])
+            print(f"  {scenario.name}: {growth[scenario.name]:.2f}", file=sys.stderr)
+        return growth
+    finally:
+        for probe in probes.values():
+            if probe.poll() is None:
+                probe.stdin.close()
+                probe.wait(timeout=60)
+
+
+def _probe_reply(probe) -> dict:
+    for line in probe.stdout:
+        if line.startswith("{"):
+            return json.loads(line)
+    raise SystemExit("a growth probe stopped")
+
+
+def probe() -> None:
+    """Serve one data size and, for each page name read from stdin, print its p50 under load (a child)."""
+    setup_django()
+    from bench.scenarios import PAGES, bench_town
+
+    town = bench_town()
+    server = start_server()
+    try:
+        opener, cookie = login(town)
+        print(json.dumps({"ready": True}), flush=True)
+        by_name = {s.name: s for s in PAGES}
+        for line in sys.stdin:
+            url = by_name[line.strip()].url(town)
+            wrk(url, cookie, WARMUP)
+            result = wrk(url, cookie, GROWTH_SECONDS)
+            print(json.dumps({"p50_ms": result["p50_us"] / 1000}), flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 # --- one phase (a child process with DATABASE_URL set) --------------------------------------
 
 
-def phase(size: int) -> dict:
+def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     os.environ.setdefault("SECRET_KEY", uuid.uuid4().hex + uuid.uuid4().hex)
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -119,6 +192,10 @@ def phase(size: int) -> dict:
     import django
 
     django.setup()
+
+
+def phase(size: int) -> dict:
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -177,6 +254,10 @@ def vacuum(url: str) -> None:
         if connection.execute("SHOW autovacuum").fetchone()[0] != "on":
             print("  (autovacuum is off on this server: the benchmark vacuums between scenarios)", file=sys.stderr)
         connection.execute("VACUUM ANALYZE")
+        try:  # write out now the pages vacuum dirtied, rather than during the next scenarios
+            connection.execute("CHECKPOINT")
+        except psycopg.errors.InsufficientPrivilege:
+            pass
 
 
 def start_server() -> subprocess.Popen:
@@ -475,5 +556,7 @@ def worker_rss() -> tuple[float, int]:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--phase":
         print(json.dumps(phase(int(sys.argv[2]))))
+    elif sys.argv[1:] == ["--probe"]:
+        probe()
     else:
         main()

@@ -89,3 +89,16 @@ def test_login_scenario_logs_in(seeded):
     client = Client()
     response = client.post("/login/", {"username": seeded.username, "password": seeded.password})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_table_prints_every_scenario_the_import_ratio_and_the_growth():
+    from bench.run import render
+
+    row = {"name": "工程表 page", "per_town": True, "rps": 200.0, "p50_ms": 40.0, "p95_ms": 50.0, "p99_ms": 60.0}
+    row |= {"errors": 0, "queries": 9, "sql_ms": 2.0}
+    imported = {"rows": 500, "openpyxl_ms": 26.0, "in_process_ms": 34.0, "unchanged_ms": 24.0, "http_p50_ms": 530.0}
+    phase = {"scenarios": [row], "import": imported, "rss_mb": 79.0, "workers": 4, "seed_s": 0.5}
+    table = render({1: phase, 1788: phase}, {"工程表 page": 1.03})
+    assert "| 1788 | 工程表 page | 200.0 | 40.0 | 50.0 | 60.0 | 0 | 9 | 2.0 | 20.0 |" in table
+    assert "(ratio 1.31)" in table and "(ratio 0.92)" in table
+    assert "- 工程表 page: 1.03" in table
