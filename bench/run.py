@@ -130,19 +130,18 @@ def interleaved_growth(small: int, large: int) -> dict[str, float]:
             probes[size] = subprocess.Popen(
                 [PY, __file__, "--probe"], env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
             )
-            if _probe_reply(probes[size]) != {"ready": True}:
+            pages = _probe_reply(probes[size]).get("pages")
+            if not pages:
                 raise SystemExit(f"the {size} server did not start")
-        from bench.scenarios import PAGES
-
         growth = {}
-        for scenario in (s for s in PAGES if s.per_town):
+        for name in pages:
             p50 = {small: [], large: []}
             for size in (small, large, large, small):
-                probes[size].stdin.write(scenario.name + "\n")
+                probes[size].stdin.write(name + "\n")
                 probes[size].stdin.flush()
                 p50[size].append(_probe_reply(probes[size])["p50_ms"])
-            growth[scenario.name] = statistics.mean(p50[large]) / statistics.mean(p50[small])
-            print(f"  {scenario.name}: {growth[scenario.name]:.2f}", file=sys.stderr)
+            growth[name] = statistics.mean(p50[large]) / statistics.mean(p50[small])
+            print(f"  {name}: {growth[name]:.2f}", file=sys.stderr)
         return growth
     finally:
         for probe in probes.values():
@@ -167,8 +166,8 @@ def probe() -> None:
     server = start_server()
     try:
         opener, cookie = login(town)
-        print(json.dumps({"ready": True}), flush=True)
-        by_name = {s.name: s for s in PAGES}
+        by_name = {s.name: s for s in PAGES if s.per_town}
+        print(json.dumps({"pages": list(by_name)}), flush=True)
         for line in sys.stdin:
             url = by_name[line.strip()].url(town)
             wrk(url, cookie, WARMUP)
