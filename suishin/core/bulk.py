@@ -45,7 +45,7 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
             # One statement whatever the count: each column travels as one array, as Django's own bulk_create does.
             arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
             constants = "".join(f", %s::{f.db_type(connection)}" for f in filled)
-            sql = f"INSERT INTO {table} ({columns}) SELECT *{constants} FROM UNNEST({arrays})"  # noqa: S608  # nosec B608
+            sql = f"INSERT INTO {table} ({columns}) SELECT *{constants} FROM UNNEST({arrays})"  # noqa: S608
             cursor.execute(sql, [*fill_values, *(list(column) for column in zip(*rows, strict=True))])
         else:
             width = len(given) + len(filled)
@@ -55,6 +55,6 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
             for start in range(0, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
                 values = ", ".join([placeholders] * len(batch))
-                sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608  # nosec B608
+                sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
                 cursor.execute(sql, list(chain.from_iterable(row + fill for row in batch)))
     return len(rows)
