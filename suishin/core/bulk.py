@@ -43,8 +43,10 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement whatever the count: each column travels as one array, as Django's own bulk_create does.
-            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
-            constants = "".join(f", %s::{f.db_type(connection)}" for f in filled)
+            # Types without their length ("varchar", not "varchar(200)"): PostgreSQL truncates on a cast to
+            # varchar(200), whereas inserting into the column refuses a value that is too long.
+            arrays = ", ".join(f"%s::{_base_type(f)}[]" for f in given)
+            constants = "".join(f", %s::{_base_type(f)}" for f in filled)
             sql = f"INSERT INTO {table} ({columns}) SELECT *{constants} FROM UNNEST({arrays})"  # noqa: S608
             cursor.execute(sql, [*fill_values, *(list(column) for column in zip(*rows, strict=True))])
         else:
@@ -58,3 +60,7 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
                 sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
                 cursor.execute(sql, list(chain.from_iterable(row + fill for row in batch)))
     return len(rows)
+
+
+def _base_type(field) -> str:
+    return field.db_type(connection).split("(")[0]

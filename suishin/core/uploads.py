@@ -41,6 +41,10 @@ def check_xlsx_container(data: bytes) -> None:
         raise UploadError(_("Excelファイルが壊れているため読めません。")) from None
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UploadError(_("Excelファイルの中身が多すぎるため読めません。"))
+    if any(entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for entry in entries):
+        # Excel only stores or deflates. Other methods (bzip2, LZMA) would be expanded without a limit,
+        # whatever size the entry declares.
+        raise UploadError(_("Excelファイルとして読めません。ファイルが壊れていないか確認してください。"))
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise UploadError(_("Excelファイルを展開すると大きすぎるため読めません。"))

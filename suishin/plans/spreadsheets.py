@@ -369,7 +369,8 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
         _number, pk, area_id, _position, title, note = existing[row.number]
         same_text = (title, area_id, note) == (row.title, area.pk, row.note)
         current_owners, current_spans = current[pk]
-        if same_text and owners == current_owners and spans == current_spans:
+        same_spans = sorted(spans) == current_spans  # the file lists spans by lane, the plan by position
+        if same_text and owners == current_owners and same_spans:
             unchanged += 1
             continue
         measure = Measure(pk=pk, title=row.title, priority_area=area, national_kpi_note=row.note)
@@ -378,7 +379,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
             renamed.append(measure)
         if owners != current_owners:
             new_owners.append((measure, owners))
-        if spans != current_spans:
+        if not same_spans:
             new_spans.append((measure, spans))
     Measure.objects.bulk_create(created)
     # A changed measure gets a new version: edit forms opened before the import must reload.
@@ -423,7 +424,7 @@ def _owners_and_spans(row: ImportedMeasure) -> tuple[list[int], list[tuple[str, 
 
 
 def _current_owners_and_spans(measure_ids: list[int]) -> dict[int, tuple]:
-    """Return each measure's owners and spans in the form `_owners_and_spans` gives an imported row."""
+    """Return each measure's owners and spans (both sorted), to compare with `_owners_and_spans` of a row."""
     owners: dict[int, set] = {pk: set() for pk in measure_ids}
     spans: dict[int, list] = {pk: [] for pk in measure_ids}
     for measure_id, department_id in MeasureDepartment.objects.filter(measure_id__in=measure_ids).values_list(
@@ -433,4 +434,4 @@ def _current_owners_and_spans(measure_ids: list[int]) -> dict[int, tuple]:
     entries = RoadmapEntry.objects.filter(measure_id__in=measure_ids).order_by("measure_id", "position", "id")
     for measure_id, label, start_fy, end_fy in entries.values_list("measure_id", "label", "start_fy", "end_fy"):
         spans[measure_id].append((label, start_fy, end_fy))
-    return {pk: (sorted(owners[pk]), spans[pk]) for pk in measure_ids}
+    return {pk: (sorted(owners[pk]), sorted(spans[pk])) for pk in measure_ids}

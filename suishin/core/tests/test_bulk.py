@@ -43,3 +43,17 @@ def test_statement_count_stays_small(plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(expected):
         bulk_insert(RoadmapEntry, fields, rows)
     assert RoadmapEntry.objects.filter(measure=measure, label="取組").count() == 1000
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut(plan):
+    import pytest
+    from django.db import DataError, transaction
+
+    measure = plan.measures.first()
+    row = (plan.organization_id, measure.pk, "長" * 250, 2024, 2024, 1)
+    fields = ["organization_id", "measure_id", "label", "start_fy", "end_fy", "position"]
+    if connection.vendor != "postgresql":  # SQLite does not enforce lengths, for Django's bulk_create neither
+        return
+    with pytest.raises(DataError), transaction.atomic():
+        bulk_insert(RoadmapEntry, fields, [row])
+    assert not RoadmapEntry.objects.filter(label__startswith="長長").exists()

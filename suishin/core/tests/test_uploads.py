@@ -54,6 +54,10 @@ HOSTILE = {
     "high_ratio": (xlsx_with(MINIMAL_PARTS | {"xl/a.xml": b"0" * (5 * 1024 * 1024)}), "圧縮率が異常"),
     "many_entries": (xlsx_with(MINIMAL_PARTS | {f"x/{i}.xml": "x" for i in range(600)}), "中身が多すぎる"),
     "truncated": (b"PK\x03\x04" + b"\0" * 64, "壊れて"),
+    "bzip2_entry": (
+        xlsx_with(MINIMAL_PARTS | {"xl/a.xml": b"<a/>"}, zipfile.ZIP_BZIP2),
+        "Excelファイルとして読めません",
+    ),
     "entity_expansion": (billion_laughs(), "Excelファイルとして読めません"),
 }
 

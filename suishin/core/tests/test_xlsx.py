@@ -251,3 +251,72 @@ def test_a_far_cell_costs_what_its_cells_cost():
 def test_broken_sheets_get_the_plain_message(sheet_data):
     with pytest.raises(UploadError, match="Excelファイルとして読めません"):
         read_xlsx_grid(handmade(sheet_data, shared_strings="<si><t>一</t></si>"))
+
+
+def test_a_long_comment_costs_linear_time():
+    # expat 2.5 re-scans an unfinished token with every piece it is fed: pieces must be large.
+    comment = "<!--" + "x" * (12 * 1024 * 1024) + "-->"
+    data = handmade(f'<row r="1"><c r="A1"><v>1</v></c></row>{comment}')
+    started = time.perf_counter()
+    assert ours(data).values == {(1, 1): 1}
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("reference", ["F:G", "3:4", "I3:F3", "F4:F3"])
+def test_a_merged_range_that_is_not_a_block_of_cells_is_refused(reference):
+    data = handmade(
+        '<row r="3"><c r="F3"><v>1</v></c></row>',
+        merge_cells=f'<mergeCells count="1"><mergeCell ref="{reference}"/></mergeCells>',
+    )
+    with pytest.raises(UploadError, match="Excelファイルとして読めません"):
+        read_xlsx_grid(data)
+
+
+def test_many_styles_with_a_huge_format_are_read_quickly():
+    formats = f'<numFmts count="1"><numFmt numFmtId="200" formatCode="{"y" * 200_000}"/></numFmts>'
+    xfs = '<xf numFmtId="200"/>' * 2000
+    styles = f'<styleSheet xmlns="{MAIN}">{formats}<cellXfs count="2000">{xfs}</cellXfs></styleSheet>'
+    source = zipfile.ZipFile(io.BytesIO(handmade('<row r="1"><c r="A1" s="5"><v>45000</v></c></row>')))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/styles.xml"] = styles.encode()
+    parts["xl/_rels/workbook.xml.rels"] = (
+        parts["xl/_rels/workbook.xml.rels"]
+        .decode()
+        .replace(
+            "</Relationships>", f'<Relationship Id="rId9" Type="{REL}/styles" Target="styles.xml"/></Relationships>'
+        )
+        .encode()
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    started = time.perf_counter()
+    assert ours(buffer.getvalue()).value(1, 1) == 45000  # a format longer than Excel allows is not a date
+    assert time.perf_counter() - started < 1
+
+
+def test_excel_escapes_are_decoded():
+    """Excel writes a carriage return in a string as 「_x000D_」 and a typed 「_x000D_」 as 「_x005F_x000D_」.
+    openpyxl only drops 「x005F_」; the reader decodes both, as the format defines them."""
+    data = handmade(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>二行_x000D_目</t></is></c></row>',
+        shared_strings="<si><t>一行目_x000D_、文字どおり_x005F_x000D_</t></si>",
+    )
+    assert ours(data).values == {(1, 1): "一行目\r、文字どおり_x000D_", (1, 2): "二行\r目"}
+
+
+def test_lowercase_references_and_a_true_1904_flag_read_as_openpyxl_reads_them():
+    workbook = openpyxl.Workbook()
+    workbook.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    workbook.active["A1"] = datetime(2026, 4, 1)
+    source = zipfile.ZipFile(io.BytesIO(saved(workbook)))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b'r="A1"', b'r="a1"')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'date1904="1"', b'date1904="True"')
+    assert b'date1904="True"' in parts["xl/workbook.xml"] and b'r="a1"' in parts["xl/worksheets/sheet1.xml"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    assert ours(buffer.getvalue()).values == {(1, 1): datetime(2026, 4, 1)}

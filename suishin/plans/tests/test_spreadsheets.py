@@ -249,3 +249,18 @@ def test_import_after_excel_resaves_with_shared_strings_and_furigana(cast, plan)
     summary = roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
     assert summary["created"] == summary["updated"] == 0
     assert plan_snapshot(plan) == before
+
+
+def test_reimporting_spans_added_out_of_year_order_changes_nothing(cast, plan):
+    # The file lists a measure's spans lane by lane, the plan keeps them in the order they were added.
+    measure = plan.measures.order_by("priority_area__position", "position").first()
+    actor = cast.town.actor("secretariat")
+    services.roadmap_entry_create(actor=actor, measure=measure, label="後の取組", start_fy=2024, end_fy=2025)
+    services.roadmap_entry_create(actor=actor, measure=measure, label="前の取組", start_fy=2021, end_fy=2022)
+    measure.refresh_from_db()
+    version = measure.version
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(roadmap_workbook(plan))))
+    summary = roadmap_import_apply(actor=actor, plan=plan, imported=imported)
+    assert summary["updated"] == 0 and summary["created"] == 0
+    measure.refresh_from_db()
+    assert measure.version == version
