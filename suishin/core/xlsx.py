@@ -26,10 +26,6 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 from openpyxl.utils.escape import unescape
 
-MAIN_NAMESPACES = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # ISO 29500 "strict" files
-)
 RELATIONSHIP_ID_ATTRIBUTES = tuple(
     f"{ns}}}id"  # expat names an attribute "namespace}local"
     for ns in (
@@ -71,9 +67,6 @@ class SheetGrid:
     def value(self, row: int, column: int):
         return self.values.get((row, column))
 
-    def is_formula(self, row: int, column: int) -> bool:
-        return (row, column) in self.formulas
-
 
 class XmlDeclarationRefused(XlsxFormatError):
     """A part declares a DTD or entities: spreadsheets never need them, attacks do."""
@@ -108,7 +101,9 @@ def _parse(archive: zipfile.ZipFile, part: str, start, end=None, text=None) -> N
 
 
 def _local(name: str) -> str:
-    return name.rpartition("}")[2]
+    """The local part of an expat name ("namespace}local"). The sheet handlers, called for every element,
+    inline this expression."""
+    return name[name.rfind("}") + 1 :]
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:

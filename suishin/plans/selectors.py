@@ -80,17 +80,24 @@ def plan_outline(plan: Plan, department: Department | None = None, with_roadmap:
         areas[m["priority_area_id"]].measures.append(row)
     if not measures:
         return list(areas.values())
-    # By the measures' ids (their foreign-key index), not by joining back to the plan.
-    owners = MeasureDepartment.objects.filter(measure_id__in=list(measures)).order_by(
-        "measure_id", "department__position", "department__code"
-    )
-    for measure_id, name in owners.values_list("measure_id", "department__name"):
-        measures[measure_id].departments.append(name)
+    _add_owner_names(measures)
     if with_roadmap:
         entries = RoadmapEntry.objects.filter(measure_id__in=list(measures)).order_by("start_fy", "position", "id")
         for e in entries.values_list("id", "measure_id", "label", "start_fy", "end_fy", "position"):
             measures[e[1]].entries.append(EntryRow(e[0], e[2], e[3], e[4], e[5]))
     return list(areas.values())
+
+
+def _add_owner_names(rows: dict) -> None:
+    """Append to each row's `departments` the names of its measure's owners, in the departments' order.
+
+    One query by the measures' ids (their foreign-key index), not by joining back to the plan.
+    """
+    owners = MeasureDepartment.objects.filter(measure_id__in=list(rows)).order_by(
+        "measure_id", "department__position", "department__code"
+    )
+    for measure_id, name in owners.values_list("measure_id", "department__name"):
+        rows[measure_id].departments.append(name)
 
 
 def roadmap_lanes(entries: list[RoadmapEntry]) -> list[list[RoadmapEntry]]:
@@ -163,11 +170,7 @@ def measure_page(plan: Plan, page_number, department: Department | None = None, 
     )
     page = Paginator(measures, per_page).get_page(page_number)
     rows = {values[0]: MeasureListRow(*values) for values in page.object_list}
-    owners = MeasureDepartment.objects.filter(measure_id__in=list(rows)).order_by(
-        "measure_id", "department__position", "department__code"
-    )
-    for measure_id, name in owners.values_list("measure_id", "department__name"):
-        rows[measure_id].departments.append(name)
+    _add_owner_names(rows)
     page.object_list = list(rows.values())
     return page
 

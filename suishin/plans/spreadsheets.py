@@ -346,7 +346,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
         last_position[area_id] = max(last_position.get(area_id, 0), position)
     now = timezone.now()
     created, updated, renamed = [], [], []
-    new_owners, new_spans = [], []  # (measure, row) whose owners, or spans, are to be replaced
+    new_owners, new_spans = [], []  # (measure, owner ids) and (measure, spans) to write in place of the old
     unchanged = 0
     for row in imported.measures:
         area = areas[row.area_title]
