@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from suishin.core.audit import audit_record
+from suishin.core.service import record_refusal
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
@@ -18,14 +18,34 @@ def require_actor(request: HttpRequest) -> Actor:
 
 def deny(actor: Actor, action: str, target=None) -> PermissionDenied:
     """Record a refused action in the audit log and return the exception to raise."""
-    audit_record(
+    record_refusal(
         actor=actor.user,
         organization=actor.organization,
         verb="authorization.denied",
         target=target,
         data={"action": action},
     )
-    return PermissionDenied
+    return PermissionDenied()
+
+
+def require_same_organization(actor: Actor, action: str, *objects) -> None:
+    """Refuse, as not found, any object that belongs to another organization than the actor's.
+
+    Services call this first, whoever calls them (view, task, command): the same 404 the views give
+    for another town's object, and the refusal is audited (without naming the other town's object).
+    """
+    own = actor.organization.pk if actor.organization is not None else None
+    for obj in objects:
+        if obj is None:
+            continue
+        if own is None or getattr(obj, "organization_id", None) != own:
+            record_refusal(
+                actor=actor.user,
+                organization=actor.organization,
+                verb="authorization.denied",
+                data={"action": action, "reason": "other_organization", "target_type": obj._meta.label},
+            )
+            raise Http404
 
 
 def require_role(request: HttpRequest, *roles: str, action: str = "") -> Actor:
