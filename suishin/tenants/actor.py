@@ -27,17 +27,20 @@ class Actor:
 def actor_for_user(user, organization_id: int | None = None) -> Actor:
     """Return the actor of `user` acting in `organization_id`, with one query for all their memberships.
 
-    Without `organization_id` (or with one the user has no membership in) the user acts in the
-    first organization they belong to. A background task passes the organization its job was
-    queued in; a request passes the organization chosen in the session.
+    Without `organization_id` the user acts in the first organization they belong to; with one they
+    have no membership in, in none (every access then refuses). A background task passes the
+    organization its job was queued in; a request passes the organization chosen in the session.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor(user=user, organization=None)
     memberships = list(Membership.objects.filter(user=user).select_related("organization"))
     if not memberships:
         return Actor(user=user, organization=None)
-    chosen = [m for m in memberships if m.organization_id == organization_id]
-    organization = (chosen or memberships)[0].organization
+    if organization_id is not None:
+        memberships = [m for m in memberships if m.organization_id == organization_id]
+        if not memberships:
+            return Actor(user=user, organization=None)
+    organization = memberships[0].organization
     own = [m for m in memberships if m.organization_id == organization.pk]
     return Actor(
         user=user,
