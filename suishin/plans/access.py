@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from suishin.tenants.access import deny
+from suishin.tenants.access import deny, require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Role
 
@@ -43,13 +43,27 @@ def access_revision(actor: Actor, revision_id) -> PlanRevision:
     return _get(PlanRevision.objects.select_related("plan"), actor, revision_id)
 
 
-def can_edit_plan(actor: Actor) -> bool:
-    """Return whether the actor edits the whole plan (the secretariat)."""
+def _own(actor: Actor, obj) -> bool:
+    return actor.organization is not None and obj.organization_id == actor.organization.pk
+
+
+def can_edit_plan(actor: Actor, plan: Plan | None = None) -> bool:
+    """Return whether the actor edits the whole plan: the secretariat of the plan's organization.
+
+    Without `plan`, whether the actor edits the plans of their own organization.
+    """
+    if plan is not None and not _own(actor, plan):
+        return False
     return actor.has_role(*PLAN_EDITORS)
 
 
 def can_edit_measure(actor: Actor, measure: Measure, owner_ids: set[int] | None = None) -> bool:
-    """Return whether the actor edits `measure`: the secretariat, or a department that owns it."""
+    """Return whether the actor edits `measure`: the secretariat, or a department that owns it.
+
+    `owner_ids` are the owning departments' ids when the caller has them already (list pages).
+    """
+    if not _own(actor, measure):
+        return False
     if can_edit_plan(actor):
         return True
     if not actor.has_role(Role.DEPARTMENT):
@@ -59,13 +73,19 @@ def can_edit_measure(actor: Actor, measure: Measure, owner_ids: set[int] | None 
     return bool(owner_ids & actor.department_ids)
 
 
-def require_plan_editor(actor: Actor, action: str, target=None) -> None:
-    """Refuse (and record) unless the actor edits the whole plan."""
+def require_plan_editor(actor: Actor, action: str, *targets) -> None:
+    """Refuse (and record) unless the actor edits the whole plan.
+
+    Another organization's target is refused as not found, as its page would be; then the role is
+    asked. Services call this as the authority for their write; views call it to show the form.
+    """
+    require_same_organization(actor, action, *targets)
     if not can_edit_plan(actor):
-        raise deny(actor, action, target)
+        raise deny(actor, action, targets[0] if targets else None)
 
 
-def require_measure_editor(actor: Actor, measure: Measure, action: str) -> None:
-    """Refuse (and record) unless the actor may edit `measure`."""
+def require_measure_editor(actor: Actor, measure: Measure, action: str, *others) -> None:
+    """Refuse (and record) unless the actor may edit `measure` (another town's: not found)."""
+    require_same_organization(actor, action, measure, *others)
     if not can_edit_measure(actor, measure):
         raise deny(actor, action, measure)

@@ -4,12 +4,12 @@ apply the change in one transaction and write the audit log."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from suishin.core.audit import audit_record
 from suishin.core.concurrency import save_if_unchanged
+from suishin.core.service import service
 from suishin.core.wareki import fiscal_year_label
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
@@ -57,10 +57,10 @@ def starting_structure(template: str, based_on: Plan | None = None) -> dict:
     return {}
 
 
-@transaction.atomic
+@service
 def plan_create(*, actor: Actor, structure: dict, based_on: Plan | None = None) -> Plan:
     """Create a plan of the actor's organization from `structure` (see snapshots.py)."""
-    require_plan_editor(actor, "plan.create")
+    require_plan_editor(actor, "plan.create", based_on)
     plan = _plan_build(organization=actor.organization, structure=structure, based_on=based_on)
     audit_record(
         actor=actor.user,
@@ -136,7 +136,7 @@ def _plan_build(*, organization, structure: dict, based_on: Plan | None) -> Plan
     return plan
 
 
-@transaction.atomic
+@service
 def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
     """Change the plan's own fields (title, period, mission, vision, positioning)."""
     require_plan_editor(actor, "plan.update", plan)
@@ -167,7 +167,7 @@ def _next_position(queryset) -> int:
     return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
-@transaction.atomic
+@service
 def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") -> Goal:
     require_plan_editor(actor, "goal.create", plan)
     goal = Goal.objects.create(
@@ -182,7 +182,7 @@ def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") 
     return goal
 
 
-@transaction.atomic
+@service
 def goal_update(*, actor: Actor, goal: Goal, version: int, title: str, description: str, position: int) -> Goal:
     require_plan_editor(actor, "goal.update", goal)
     goal.title, goal.description, goal.position = title, description, position
@@ -192,7 +192,7 @@ def goal_update(*, actor: Actor, goal: Goal, version: int, title: str, descripti
     return goal
 
 
-@transaction.atomic
+@service
 def goal_delete(*, actor: Actor, goal: Goal) -> None:
     require_plan_editor(actor, "goal.delete", goal)
     audit_record(actor=actor.user, organization=goal.organization, verb="goal.delete", target=goal)
@@ -200,7 +200,7 @@ def goal_delete(*, actor: Actor, goal: Goal) -> None:
     goal.delete()
 
 
-@transaction.atomic
+@service
 def priority_area_create(
     *, actor: Actor, plan: Plan, title: str, description: str = "", cross_cutting: bool = False
 ) -> PriorityArea:
@@ -218,7 +218,7 @@ def priority_area_create(
     return area
 
 
-@transaction.atomic
+@service
 def priority_area_update(
     *,
     actor: Actor,
@@ -237,7 +237,7 @@ def priority_area_update(
     return area
 
 
-@transaction.atomic
+@service
 def priority_area_delete(*, actor: Actor, area: PriorityArea) -> None:
     """Delete an empty priority area; one that still holds measures is refused."""
     require_plan_editor(actor, "priority_area.delete", area)
@@ -284,10 +284,11 @@ def _set_departments(measure: Measure, departments: list[Department]) -> None:
     )
 
 
-@transaction.atomic
+@service
 def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, data: dict, departments) -> Measure:
     """Add a measure to `priority_area`, with a new 施策番号."""
-    require_plan_editor(actor, "measure.create", plan)
+    departments = list(departments)
+    require_plan_editor(actor, "measure.create", plan, priority_area, *departments)
     if priority_area.plan_id != plan.pk:
         raise ValidationError(_("重点取組事項がこの計画のものではありません。"))
     departments = _check_departments(plan, departments)
@@ -314,7 +315,7 @@ def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, dat
     return measure
 
 
-@transaction.atomic
+@service
 def measure_update(
     *,
     actor: Actor,
@@ -326,7 +327,8 @@ def measure_update(
 ) -> Measure:
     """Change a measure. A department user may change the logic model of its own measures;
     only the secretariat moves a measure or changes its owners."""
-    require_measure_editor(actor, measure, "measure.update")
+    departments = list(departments) if departments is not None else None
+    require_measure_editor(actor, measure, "measure.update", priority_area, *(departments or []))
     if (departments is not None or priority_area is not None) and not can_edit_plan(actor):
         departments = None
         priority_area = None
@@ -355,7 +357,7 @@ def measure_update(
     return measure
 
 
-@transaction.atomic
+@service
 def measure_delete(*, actor: Actor, measure: Measure) -> None:
     require_plan_editor(actor, "measure.delete", measure)
     audit_record(actor=actor.user, organization=measure.organization, verb="measure.delete", target=measure)
@@ -366,7 +368,7 @@ def measure_delete(*, actor: Actor, measure: Measure) -> None:
 # --- roadmap ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def roadmap_entry_create(*, actor: Actor, measure: Measure, label: str, start_fy: int, end_fy: int) -> RoadmapEntry:
     """Add a labelled span to a measure's roadmap, inside the plan's period."""
     require_measure_editor(actor, measure, "roadmap_entry.create")
@@ -384,7 +386,7 @@ def roadmap_entry_create(*, actor: Actor, measure: Measure, label: str, start_fy
     return entry
 
 
-@transaction.atomic
+@service
 def roadmap_entry_update(
     *, actor: Actor, entry: RoadmapEntry, version: int, label: str, start_fy: int, end_fy: int
 ) -> RoadmapEntry:
@@ -404,7 +406,7 @@ def roadmap_entry_update(
     return entry
 
 
-@transaction.atomic
+@service
 def roadmap_entry_delete(*, actor: Actor, entry: RoadmapEntry) -> None:
     require_measure_editor(actor, entry.measure, "roadmap_entry.delete")
     audit_record(actor=actor.user, organization=entry.organization, verb="roadmap_entry.delete", target=entry)
@@ -415,7 +417,7 @@ def roadmap_entry_delete(*, actor: Actor, entry: RoadmapEntry) -> None:
 # --- revisions --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def plan_revision_publish(
     *, actor: Actor, plan: Plan, published_on: dt.date, decided_by: str = "", note: str = ""
 ) -> PlanRevision:

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 
 from suishin.core.service import record_refusal
 from suishin.tenants.actor import Actor
-from suishin.tenants.models import Department
+from suishin.tenants.models import Department, Organization
 
 
 def require_actor(request: HttpRequest) -> Actor:
@@ -38,7 +38,8 @@ def require_same_organization(actor: Actor, action: str, *objects) -> None:
     for obj in objects:
         if obj is None:
             continue
-        if own is None or getattr(obj, "organization_id", None) != own:
+        owner = obj.pk if isinstance(obj, Organization) else getattr(obj, "organization_id", None)
+        if own is None or owner != own:
             record_refusal(
                 actor=actor.user,
                 organization=actor.organization,

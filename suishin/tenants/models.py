@@ -114,7 +114,18 @@ class Membership(TenantModel):
     class Meta:
         ordering = ["organization", "user", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "department"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "organization", "role", "department"],
+                condition=models.Q(department__isnull=False),
+                name="membership_unique",
+            ),
+            # NULL is never equal to NULL in a unique index: a membership without a department
+            # needs its own constraint, or the same role could be given twice.
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                condition=models.Q(department__isnull=True),
+                name="membership_unique_without_department",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(role="department") | models.Q(department__isnull=False),
                 name="membership_department_role_has_department",

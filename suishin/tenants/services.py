@@ -1,9 +1,10 @@
 """Create organizations, departments and memberships, with their audit entries."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from suishin.core.audit import audit_record
+from suishin.core.service import service
+from suishin.tenants.access import deny, require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department, Membership, Organization, Role
 
@@ -13,7 +14,7 @@ def system_actor(organization: Organization | None, *roles: str) -> Actor:
     return Actor(user=None, organization=organization, roles=frozenset(roles or (Role.ADMIN, Role.SECRETARIAT)))
 
 
-@transaction.atomic
+@service
 def organization_create(
     *,
     actor: Actor,
@@ -23,6 +24,9 @@ def organization_create(
     prefecture: Organization | None = None,
     population: int | None = None,
 ) -> Organization:
+    """Create a tenant. Only the operators' command does this: a signed-in user never may."""
+    if actor.user is not None:
+        raise deny(actor, "organization.create")
     organization = Organization(
         kind=kind, local_government_code=local_government_code, name=name, prefecture=prefecture, population=population
     )
@@ -32,7 +36,7 @@ def organization_create(
     return organization
 
 
-@transaction.atomic
+@service
 def department_create(
     *,
     actor: Actor,
@@ -42,8 +46,9 @@ def department_create(
     parent: Department | None = None,
     position: int = 0,
 ) -> Department:
-    if not actor.has_role(Role.ADMIN) or actor.organization != organization:
-        raise PermissionError("only an admin of the organization adds departments")
+    require_same_organization(actor, "department.create", organization, parent)
+    if not actor.has_role(Role.ADMIN):
+        raise deny(actor, "department.create")
     department = Department(organization=organization, code=code, name=name, parent=parent, position=position)
     department.full_clean()
     department.save()
@@ -51,7 +56,7 @@ def department_create(
     return department
 
 
-@transaction.atomic
+@service
 def user_create_with_role(
     *,
     actor: Actor,
@@ -63,8 +68,9 @@ def user_create_with_role(
     full_name: str = "",
 ):
     """Create a login for a person of `organization` with one role."""
-    if not actor.has_role(Role.ADMIN) or actor.organization != organization:
-        raise PermissionError("only an admin of the organization adds users")
+    require_same_organization(actor, "user.create", organization, department)
+    if not actor.has_role(Role.ADMIN):
+        raise deny(actor, "user.create")
     user = get_user_model().objects.create_user(username=username, password=password, first_name=full_name)
     Membership.objects.create(organization=organization, user=user, role=role, department=department)
     audit_record(actor=actor.user, organization=organization, verb="user.create", target=user, data={"role": role})
