@@ -1,0 +1,275 @@
+"""Every write service, called directly with another town's actor, refuses as not found.
+
+The service layer is the authority for writes, whoever calls it (a view, a task, a command, an
+API): the views' own access checks are not what keeps towns apart. Every function decorated with
+`@service` is found by importing every module of the project; one without a case in CASES fails
+`test_every_service_has_a_case`, so a new service cannot be added without this test.
+"""
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+import suishin
+from suishin.core.models import AuditLog
+from suishin.core.service import SERVICES
+from suishin.core.uploads import read_xlsx_grid
+from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from suishin.tenants.actor import Actor
+from suishin.tenants.models import Department, Membership, Organization, Role
+from suishin.tenants.services import system_actor
+from suishin.tenants.tests.factories import code_for
+
+
+def import_every_module() -> None:
+    for module in pkgutil.walk_packages(suishin.__path__, "suishin."):
+        if ".tests" in module.name or ".migrations" in module.name:
+            continue
+        importlib.import_module(module.name)
+
+
+def strongest_actor(town) -> Actor:
+    """The other town's user holding every role: only the organization can stop them."""
+    return Actor(
+        user=town.users["secretariat"],
+        organization=town.organization,
+        roles=frozenset(Role.values),
+        department_ids=frozenset(d.pk for d in town.departments),
+    )
+
+
+def first_measure(plan) -> Measure:
+    return plan.measures.order_by("pk").first()
+
+
+def imported_roadmap(plan):
+    from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_xlsx_bytes
+
+    return parse_roadmap_sheet(plan, read_xlsx_grid(roadmap_xlsx_bytes(plan)))
+
+
+# Each case: (town A's plan, town A, town B) -> keyword arguments that name town A's objects. The
+# actor is added by the test.
+Builder = Callable[..., dict]
+CASES: dict[str, Builder] = {
+    "suishin.plans.services.plan_create": lambda plan, town, other: {
+        "structure": {"title": "写し", "start_fy": 2026, "end_fy": 2030},
+        "based_on": plan,
+    },
+    "suishin.plans.services.plan_update": lambda plan, town, other: {
+        "plan": plan,
+        "version": plan.version,
+        "data": {"title": "書き換え"},
+    },
+    "suishin.plans.services.goal_create": lambda plan, town, other: {"plan": plan, "title": "書き換え"},
+    "suishin.plans.services.goal_update": lambda plan, town, other: {
+        "goal": plan.goals.first(),
+        "version": plan.goals.first().version,
+        "title": "書き換え",
+        "description": "",
+        "position": 1,
+    },
+    "suishin.plans.services.goal_delete": lambda plan, town, other: {"goal": plan.goals.first()},
+    "suishin.plans.services.priority_area_create": lambda plan, town, other: {"plan": plan, "title": "書き換え"},
+    "suishin.plans.services.priority_area_update": lambda plan, town, other: {
+        "area": plan.priority_areas.first(),
+        "version": plan.priority_areas.first().version,
+        "title": "書き換え",
+        "description": "",
+        "cross_cutting": False,
+        "position": 1,
+    },
+    "suishin.plans.services.priority_area_delete": lambda plan, town, other: {"area": plan.priority_areas.first()},
+    "suishin.plans.services.measure_create": lambda plan, town, other: {
+        "plan": plan,
+        "priority_area": plan.priority_areas.first(),
+        "data": {"title": "書き換え"},
+        "departments": [town.departments[1]],
+    },
+    "suishin.plans.services.measure_update": lambda plan, town, other: {
+        "measure": first_measure(plan),
+        "version": first_measure(plan).version,
+        "data": {"title": "書き換え"},
+    },
+    "suishin.plans.services.measure_delete": lambda plan, town, other: {"measure": first_measure(plan)},
+    "suishin.plans.services.roadmap_entry_create": lambda plan, town, other: {
+        "measure": first_measure(plan),
+        "label": "書き換え",
+        "start_fy": plan.start_fy,
+        "end_fy": plan.start_fy,
+    },
+    "suishin.plans.services.roadmap_entry_update": lambda plan, town, other: {
+        "entry": first_measure(plan).roadmap_entries.first(),
+        "version": first_measure(plan).roadmap_entries.first().version,
+        "label": "書き換え",
+        "start_fy": plan.start_fy,
+        "end_fy": plan.start_fy,
+    },
+    "suishin.plans.services.roadmap_entry_delete": lambda plan, town, other: {
+        "entry": first_measure(plan).roadmap_entries.first()
+    },
+    "suishin.plans.services.plan_revision_publish": lambda plan, town, other: {
+        "plan": plan,
+        "published_on": dt.date(2024, 4, 1),
+    },
+    "suishin.plans.spreadsheets.roadmap_import_apply": lambda plan, town, other: {
+        "plan": plan,
+        "imported": imported_roadmap(plan),
+    },
+    "suishin.tenants.services.department_create": lambda plan, town, other: {
+        "organization": town.organization,
+        "code": "X99",
+        "name": "書き換え課",
+    },
+    "suishin.tenants.services.user_create_with_role": lambda plan, town, other: {
+        "organization": town.organization,
+        "username": "intruder",
+        "password": "correct-horse-battery",
+        "role": Role.SECRETARIAT,
+    },
+}
+
+# Links from one's own object to another town's: the service must refuse these too.
+MIXED_CASES: dict[str, Builder] = {
+    "measure_create: own plan, other town's area": lambda plan, town, other, own_plan: (
+        "suishin.plans.services.measure_create",
+        {
+            "plan": own_plan,
+            "priority_area": plan.priority_areas.first(),
+            "data": {"title": "書き換え"},
+            "departments": [],
+        },
+    ),
+    "measure_create: own plan and area, other town's department": lambda plan, town, other, own_plan: (
+        "suishin.plans.services.measure_create",
+        {
+            "plan": own_plan,
+            "priority_area": own_plan.priority_areas.first(),
+            "data": {"title": "書き換え"},
+            "departments": [town.departments[1]],
+        },
+    ),
+    "measure_update: own measure moved into other town's area": lambda plan, town, other, own_plan: (
+        "suishin.plans.services.measure_update",
+        {
+            "measure": first_measure(own_plan),
+            "version": first_measure(own_plan).version,
+            "data": {},
+            "priority_area": plan.priority_areas.first(),
+        },
+    ),
+    "department_create: own organization, other town's parent": lambda plan, town, other, own_plan: (
+        "suishin.tenants.services.department_create",
+        {"organization": other.organization, "code": "X98", "name": "子課", "parent": town.departments[0]},
+    ),
+    "user_create_with_role: own organization, other town's department": lambda plan, town, other, own_plan: (
+        "suishin.tenants.services.user_create_with_role",
+        {
+            "organization": other.organization,
+            "username": "mixed",
+            "password": "correct-horse-battery",
+            "role": Role.DEPARTMENT,
+            "department": town.departments[1],
+        },
+    ),
+}
+
+# Services that have no "another town's object" to refuse, each with the reason.
+EXEMPT = {
+    # Creates a tenant; refused for every signed-in user (test_organization_create_is_for_operators_only).
+    "suishin.tenants.services.organization_create",
+}
+
+
+def tenant_rows() -> dict[str, int]:
+    models = [Plan, Goal, PriorityArea, Measure, RoadmapEntry, PlanRevision, Department, Membership]
+    counts = {m._meta.label: m.objects.count() for m in models}
+    counts["users"] = apps.get_model("auth", "User").objects.count()
+    return counts
+
+
+def snapshot_of(plan) -> list:
+    return [
+        list(Plan.objects.filter(pk=plan.pk).values_list("title", "version", "outline_version")),
+        list(Measure.objects.filter(plan=plan).order_by("pk").values_list("title", "version", "priority_area_id")),
+        list(RoadmapEntry.objects.filter(measure__plan=plan).order_by("pk").values_list("label", "version")),
+        list(Goal.objects.filter(plan=plan).order_by("pk").values_list("title", "version")),
+        list(PriorityArea.objects.filter(plan=plan).order_by("pk").values_list("title", "version")),
+    ]
+
+
+def test_every_service_has_a_case():
+    import_every_module()
+    assert set(SERVICES) - CASES.keys() - EXEMPT == set(), "services without a cross-town case"
+    assert CASES.keys() - set(SERVICES) == set(), "cases for services that no longer exist"
+
+
+def test_every_public_function_of_a_services_module_is_a_service():
+    """A write function in a services module that forgot `@service` would escape the frame."""
+    import_every_module()
+    forgotten = []
+    for module in pkgutil.walk_packages(suishin.__path__, "suishin."):
+        if not module.name.endswith(".services") or ".tests" in module.name:
+            continue
+        loaded = importlib.import_module(module.name)
+        for name, function in inspect.getmembers(loaded, inspect.isfunction):
+            if function.__module__ != loaded.__name__ or name.startswith("_"):
+                continue
+            if "actor" in inspect.signature(function).parameters and f"{module.name}.{name}" not in SERVICES:
+                forgotten.append(f"{module.name}.{name}")
+    assert forgotten == []
+
+
+def assert_refused(call, town, other, plan):
+    rows, before = tenant_rows(), snapshot_of(plan)
+    denied = AuditLog.objects.filter(verb="authorization.denied", organization=other.organization).count()
+    with pytest.raises(Http404):
+        call()
+    assert tenant_rows() == rows, "nothing is written"
+    assert snapshot_of(plan) == before, "nothing is changed"
+    refusals = AuditLog.objects.filter(verb="authorization.denied", organization=other.organization)
+    assert refusals.count() == denied + 1, "the refusal is audited, although the transaction rolled back"
+    assert refusals.first().data["reason"] == "other_organization"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_service_refuses_another_towns_actor(cast, plan, name):
+    import_every_module()
+    kwargs = CASES[name](plan, cast.town, cast.other)
+    actor = strongest_actor(cast.other)
+    assert_refused(lambda: SERVICES[name](actor=actor, **kwargs), cast.town, cast.other, plan)
+
+
+@pytest.mark.parametrize("label", sorted(MIXED_CASES))
+def test_service_refuses_a_link_to_another_towns_object(cast, plan, other_plan, label):
+    import_every_module()
+    name, kwargs = MIXED_CASES[label](plan, cast.town, cast.other, other_plan)
+    actor = strongest_actor(cast.other)
+    assert_refused(lambda: SERVICES[name](actor=actor, **kwargs), cast.town, cast.other, plan)
+
+
+def test_the_same_call_with_the_own_towns_actor_works(cast, plan):
+    """The cases are real calls: the own town's secretariat succeeds with them (a control)."""
+    import_every_module()
+    for name in ["suishin.plans.services.plan_update", "suishin.plans.services.roadmap_entry_create"]:
+        SERVICES[name](actor=strongest_actor(cast.town), **CASES[name](plan, cast.town, cast.other))
+    assert Plan.objects.get(pk=plan.pk).title == "書き換え"
+    assert RoadmapEntry.objects.filter(label="書き換え", measure__plan=plan).exists()
+
+
+def test_organization_create_is_for_operators_only(cast):
+    from suishin.tenants.services import organization_create
+
+    new_town = {"kind": "municipality", "local_government_code": code_for(11, 383), "name": "神川町"}
+    with pytest.raises(PermissionDenied):
+        organization_create(actor=strongest_actor(cast.town), **new_town)
+    assert not Organization.objects.filter(name="神川町").exists()
+    organization_create(actor=system_actor(None), **new_town)
+    assert Organization.objects.filter(name="神川町").exists()
