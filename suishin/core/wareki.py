@@ -59,9 +59,24 @@ def era_year_text(year_in_era: int) -> str:
     return "元" if year_in_era == 1 else str(year_in_era)
 
 
+def can_name_date(day: dt.date) -> bool:
+    """Return whether 和暦 display can name `day` (from 昭和 on)."""
+    return day >= ERAS[-1].start
+
+
+def can_name_fiscal_year(fiscal_year: int) -> bool:
+    """Return whether 和暦 display can name `fiscal_year` (from 昭和 on)."""
+    return fiscal_year >= ERAS[-1].start.year
+
+
 @lru_cache(maxsize=1024)
 def wareki_fiscal_year(fiscal_year: int) -> str:
-    """Return 「令和5年度」 for 2023."""
+    """Return 「令和5年度」 for 2023, and 「1900年度」 for a year no era here names.
+
+    Display never raises: a stored year outside the eras is shown in Western form.
+    """
+    if not can_name_fiscal_year(fiscal_year):
+        return f"{fiscal_year}年度"
     era, year = era_of_fiscal_year(fiscal_year)
     return f"{era.name}{era_year_text(year)}年度"
 
@@ -74,6 +89,8 @@ def fiscal_year_label(fiscal_year: int) -> str:
 @lru_cache(maxsize=1024)
 def _fiscal_year_label(fiscal_year: int, language: str | None) -> str:
     # Pages print the same few years many times: the label is cached per language.
+    if not can_name_fiscal_year(fiscal_year):
+        return _("%(year)s年度") % {"year": fiscal_year}
     return _("%(year)s年度（%(wareki)s）") % {
         "year": fiscal_year,
         "wareki": wareki_fiscal_year(fiscal_year),
@@ -81,14 +98,31 @@ def _fiscal_year_label(fiscal_year: int, language: str | None) -> str:
 
 
 def wareki_date(day: dt.date) -> str:
-    """Return 「令和元年5月1日」 for 2019-05-01."""
+    """Return 「令和元年5月1日」 for 2019-05-01, and 「226年4月1日」 for a date no era here names.
+
+    Display never raises: a stored date before 昭和 (a mistyped year, say) is shown in Western form.
+    """
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not can_name_date(day):
+        return f"{day.year}年{day.month}月{day.day}日"
     era, year = era_of_date(day)
     return f"{era.name}{era_year_text(year)}年{day.month}月{day.day}日"
 
 
 _ERA_BY_NAME = {era.name: era for era in ERAS} | {era.initial: era for era in ERAS}
-_WAREKI = re.compile(r"(令和|平成|昭和|R|H|S)\s*(元|\d{1,2})\s*(?:年度?)?")
-_WESTERN = re.compile(r"(?:FY)?\s*(\d{4})\s*(?:年度?)?")
+_ERA_PART = r"(?P<era{n}>令和|平成|昭和|R|H|S)(?P<era_year{n}>元|\d{{1,2}})(?:年度?)?"
+_WESTERN_PART = r"(?:FY)?(?P<western{n}>\d{{1,8}})(?:年度?)?"
+# The whole text must be a year: 「2023」, 「2023年度」, 「2023年度（令和5年度）」, 「2023（令和5）年度」,
+# 「令和5年度」, 「令和5年度（2023年度）」; anything before or after (「20234」, 「2023abc」) is refused.
+_FISCAL_YEAR = re.compile(
+    "|".join(
+        (
+            _WESTERN_PART.format(n=1) + r"(?:\(" + _ERA_PART.format(n=1) + r"\)(?:年度?)?)?",
+            _ERA_PART.format(n=2) + r"(?:\(" + _WESTERN_PART.format(n=2) + r"\)(?:年度?)?)?",
+        )
+    )
+)
 
 
 def parse_fiscal_year(text: object) -> int:
@@ -96,37 +130,47 @@ def parse_fiscal_year(text: object) -> int:
 
     Accepts 2023, 「2023」, 「2023年度」, 「2023年度（令和5年度）」, 「令和5年度」, 「令和元年度」,
     「令和1年」 and 「平成31年度」 (FY2019). Full-width digits are fine. When a text gives both
-    a Western year and an era year, they must agree.
+    a Western year and an era year, they must agree. The whole text must be a year; errors
+    quote the text as it was typed.
     """
     if isinstance(text, bool):
         raise WarekiError(_("年度として読めません。"))
     if isinstance(text, int):
-        return _check_range(text)
+        return _check_range(text, str(text))
     if isinstance(text, float) and text.is_integer():
-        return _check_range(int(text))
-    value = unicodedata.normalize("NFKC", str(text or "")).strip().upper().replace(" ", "")
+        return _check_range(int(text), str(int(text)))
+    typed = str(text or "").strip()
+    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed)).upper()
     if not value:
         raise WarekiError(_("年度が空です。"))
+    match = _FISCAL_YEAR.fullmatch(value)
+    if match is None:
+        raise WarekiError(_("「%(text)s」は年度として読めません。") % {"text": typed})
+    parts = match.groupdict()
+    western = parts["western1"] or parts["western2"]
+    era_name = parts["era1"] or parts["era2"]
     from_era = None
-    wareki_match = _WAREKI.search(value)
-    if wareki_match:
-        era = _ERA_BY_NAME[wareki_match.group(1)]
-        year_text = wareki_match.group(2)
+    if era_name:
+        era = _ERA_BY_NAME[era_name]
+        year_text = parts["era_year1"] or parts["era_year2"]
         year = 1 if year_text == "元" else int(year_text)
         last = LAST_YEAR.get(era.name)
         if year < 1 or (last is not None and year > last):
-            raise WarekiError(_("「%(text)s」は存在しない和暦の年です。") % {"text": text})
+            raise WarekiError(_("「%(text)s」は存在しない和暦の年です。") % {"text": typed})
         from_era = era.start.year + year - 1
-    western_match = _WESTERN.match(value)
-    from_western = int(western_match.group(1)) if western_match else None
-    if from_era is None and from_western is None:
-        raise WarekiError(_("「%(text)s」は年度として読めません。") % {"text": text})
+    from_western = int(western) if western else None
     if from_era is not None and from_western is not None and from_era != from_western:
-        raise WarekiError(_("「%(text)s」は西暦と和暦が一致しません。") % {"text": text})
-    return _check_range(from_western if from_western is not None else from_era)
+        raise WarekiError(_("「%(text)s」は西暦と和暦が一致しません。") % {"text": typed})
+    return _check_range(from_western if from_western is not None else from_era, typed)
 
 
-def _check_range(year: int) -> int:
-    if not 1927 <= year <= 2200:
-        raise WarekiError(_("%(year)s は年度として扱える範囲外です。") % {"year": year})
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1927, 2200
+
+
+def _check_range(year: int, typed: str) -> int:
+    if not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
+        raise WarekiError(
+            _("「%(text)s」は年度として扱える範囲（%(first)s年度〜%(last)s年度）の外です。")
+            % {"text": typed, "first": FIRST_FISCAL_YEAR, "last": LAST_FISCAL_YEAR}
+        )
     return year

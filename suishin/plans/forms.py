@@ -8,6 +8,7 @@ from suishin.core.fields import ModelChoiceField, ModelMultipleChoiceField
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year
 
 from .models import Plan, PriorityArea, Stage
+from .revision_dates import check_revision_date
 
 
 class FiscalYearField(forms.Field):
@@ -170,6 +171,15 @@ class RevisionPublishForm(forms.Form):
         label=_("決定した会議体"), max_length=200, required=False, help_text=_("例：行政改革推進本部")
     )
     note = forms.CharField(label=_("改定の概要"), widget=_textarea(3), required=False)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_published_on(self):
+        published_on = self.cleaned_data["published_on"]
+        check_revision_date(self.plan, published_on)
+        return published_on
 
 
 class MeasureFilterForm(forms.Form):

@@ -421,9 +421,16 @@ def roadmap_entry_delete(*, actor: Actor, entry: RoadmapEntry) -> None:
 def plan_revision_publish(
     *, actor: Actor, plan: Plan, published_on: dt.date, decided_by: str = "", note: str = ""
 ) -> PlanRevision:
-    """Freeze the plan as it stands into a new numbered revision; earlier ones stay as they were."""
+    """Freeze the plan as it stands into a new numbered revision; earlier ones stay as they were.
+
+    Refuse (ValidationError) a 改定日 that check_revision_date refuses, as the publish form does.
+    """
+    from .revision_dates import check_revision_date
+
     require_plan_editor(actor, "plan_revision.publish", plan)
     Plan.objects.select_for_update().filter(pk=plan.pk).get()
+    # Checked under the plan's lock, so that a concurrent publish cannot slip an earlier date in.
+    check_revision_date(plan, published_on)
     number = (plan.revisions.aggregate(m=Max("number"))["m"] or 0) + 1
     revision = PlanRevision.objects.create(
         organization=plan.organization,

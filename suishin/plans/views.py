@@ -574,7 +574,7 @@ def revision_list(request, plan_id):
             "plan": plan,
             "revisions": revisions,
             "can_edit": can_edit_plan(actor),
-            "publish_form": RevisionPublishForm(initial={"published_on": timezone.localdate()}),
+            "publish_form": RevisionPublishForm(initial={"published_on": timezone.localdate()}, plan=plan),
             "compare_form": RevisionCompareForm(revisions=revisions),
         },
     )
@@ -585,11 +585,15 @@ def revision_publish(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "plan_revision.publish", plan)
-    form = RevisionPublishForm(request.POST or None, initial={"published_on": timezone.localdate()})
+    form = RevisionPublishForm(request.POST or None, initial={"published_on": timezone.localdate()}, plan=plan)
     if request.method == "POST" and form.is_valid():
-        revision = services.plan_revision_publish(actor=actor, plan=plan, **form.cleaned_data)
-        messages.success(request, _("第%(n)s版として公開しました。") % {"n": revision.number})
-        return redirect("plans:revision_list", plan_id=plan.pk)
+        try:
+            revision = services.plan_revision_publish(actor=actor, plan=plan, **form.cleaned_data)
+        except ValidationError as error:  # a revision published meanwhile with a later date
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("第%(n)s版として公開しました。") % {"n": revision.number})
+            return redirect("plans:revision_list", plan_id=plan.pk)
     return _form_page(request, form, plan=plan, title=_("改定版を公開"), cancel_url=plan.get_absolute_url())
 
 
