@@ -2,6 +2,7 @@
 apply the change in one transaction and write the audit log."""
 
 import datetime as dt
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max
@@ -251,20 +252,60 @@ def priority_area_delete(*, actor: Actor, area: PriorityArea) -> None:
 # --- measures ---------------------------------------------------------------------------------
 
 
+class MeasureNumbering:
+    """Propose free 施策番号 「AA-NN」 for new measures of a plan.
+
+    An area's number 「AA」 is the one its measures already carry (the town's own: a cross-cutting
+    item may be 00 and the fourth item the fifth by position), or, for an area without measures,
+    its position unless another area uses that number, then the first number no area uses. Numbers
+    stay unique within the plan.
+    """
+
+    def __init__(self, pairs):
+        self.taken: set[str] = set()
+        self.prefixes: dict[int, Counter] = {}
+        for area_id, number in pairs:
+            self.taken.add(number)
+            prefix, _dash, _sequence = number.rpartition("-")
+            if prefix:
+                self.prefixes.setdefault(area_id, Counter())[prefix] += 1
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> "MeasureNumbering":
+        return cls(plan.measures.values_list("priority_area_id", "number"))
+
+    def area_prefix(self, area: PriorityArea) -> str:
+        own = self.prefixes.get(area.pk)
+        if own:
+            return own.most_common(1)[0][0]
+        used = {p for area_id, counter in self.prefixes.items() if area_id != area.pk for p in counter}
+        prefix = f"{area.position:02d}"
+        candidate = 1
+        while prefix in used:
+            prefix = f"{candidate:02d}"
+            candidate += 1
+        return prefix
+
+    def next_for(self, area: PriorityArea) -> str:
+        """Return a free number for a new measure of `area`, and count it as taken."""
+        prefix = self.area_prefix(area)
+        sequences = [
+            int(number.rpartition("-")[2])
+            for number in self.taken
+            if number.rpartition("-")[0] == prefix and number.rpartition("-")[2].isdigit()
+        ]
+        sequence = max(sequences, default=0) + 1
+        while f"{prefix}-{sequence:02d}" in self.taken:
+            sequence += 1
+        number = f"{prefix}-{sequence:02d}"
+        self.taken.add(number)
+        self.prefixes.setdefault(area.pk, Counter())[prefix] += 1
+        return number
+
+
 def next_measure_number(plan: Plan, area: PriorityArea) -> str:
-    """Return a free 施策番号 for a new measure of `area`: 「AA-NN」."""
-    return free_measure_number(area, set(plan.measures.values_list("number", flat=True)))
-
-
-def free_measure_number(area: PriorityArea, taken: set[str]) -> str:
-    """Return the first 「AA-NN」 of `area` not in `taken`, and add it to `taken`."""
-    prefix = f"{area.position:02d}-"
-    sequence = 1 + sum(1 for number in taken if number.startswith(prefix))
-    while f"{prefix}{sequence:02d}" in taken:
-        sequence += 1
-    number = f"{prefix}{sequence:02d}"
-    taken.add(number)
-    return number
+    """Return a free 施策番号 for a new measure of `area` (see MeasureNumbering)."""
+    return MeasureNumbering.for_plan(plan).next_for(area)
 
 
 def _check_departments(plan: Plan, departments) -> list[Department]:
