@@ -18,6 +18,7 @@ urlpatterns = [
     path("mfa/", include("suishin.accounts.urls")),
     path("jobs/<int:job_id>/", portal_views.job_detail, name="job_detail"),
     path("audit-log/", tenant_views.audit_log, name="audit_log"),
+    path("organization/", tenant_views.choose_organization, name="choose_organization"),
     path("plans/", include("suishin.plans.urls")),
 ]
 

@@ -33,6 +33,7 @@ class Case:
 CASES = {
     "home": Case(None, EVERYONE, set()),
     "audit_log": Case(None, {"admin"}, set()),
+    "choose_organization": Case(None, set(), EVERYONE),  # POST only; another town: test_organization_choice
     "job_detail": Case("job", EVERYONE, set()),
     "plans:plan_list": Case(None, EVERYONE, set()),
     "plans:plan_create": Case(None, SECRETARIAT, SECRETARIAT),

@@ -11,6 +11,9 @@ class Actor:
     organization: Organization | None
     roles: frozenset[str] = field(default_factory=frozenset)
     department_ids: frozenset[int] = field(default_factory=frozenset)
+    # Every organization the user belongs to, as (id, name): more than one for, say, a prefecture
+    # officer seconded to a town, who chooses which one they act in.
+    organizations: tuple[tuple[int, str], ...] = ()
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -36,6 +39,7 @@ def actor_for_user(user, organization_id: int | None = None) -> Actor:
     memberships = list(Membership.objects.filter(user=user).select_related("organization"))
     if not memberships:
         return Actor(user=user, organization=None)
+    organizations = tuple(dict((m.organization_id, m.organization.name) for m in memberships).items())
     if organization_id is not None:
         memberships = [m for m in memberships if m.organization_id == organization_id]
         if not memberships:
@@ -47,4 +51,5 @@ def actor_for_user(user, organization_id: int | None = None) -> Actor:
         organization=organization,
         roles=frozenset(m.role for m in own),
         department_ids=frozenset(m.department_id for m in own if m.department_id),
+        organizations=organizations,
     )

@@ -24,7 +24,7 @@ class Town:
     users: dict[str, object] = field(default_factory=dict)
 
     def actor(self, name: str) -> Actor:
-        return actor_for_user(self.users[name])
+        return actor_for_user(self.users[name], self.organization.pk)
 
 
 def make_town(name: str, code: str, prefecture: Organization | None, departments: int = 3) -> Town:
