@@ -3,15 +3,57 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .stored_dates import FIRST_DATE, LAST_DATE
+
+
+class DateField(forms.DateField):
+    """A date typed as 2024-05-01, refused with a message naming the field unless the app can show it.
+
+    Dates before 昭和 or after FY2200 are refused: besides being typos, the earliest ones cannot
+    even be turned into a time-zone-aware moment (0001-01-01 in Tokyo is before year 1 in UTC).
+    """
+
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("min", FIRST_DATE.isoformat())
+        self.widget.attrs.setdefault("max", LAST_DATE.isoformat())
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                _("「%(field)s」の「%(value)s」は日付として読めません。2024-05-01 の形で入力してください。"),
+                code="invalid",
+                params={"field": self.label, "value": value},
+            ) from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise ValidationError(
+                _("「%(field)s」は%(first)sから%(last)sまでの日付を入力してください（入力：%(value)s）。"),
+                code="out_of_range",
+                params={
+                    "field": self.label,
+                    "first": FIRST_DATE.isoformat(),
+                    "last": LAST_DATE.isoformat(),
+                    "value": value.isoformat(),
+                },
+            )
 
 
 class AuditLogFilterForm(forms.Form):
     verb = forms.CharField(label=_("操作"), required=False, max_length=80, help_text=_("例：measure.update"))
     username = forms.CharField(label=_("ユーザー名"), required=False, max_length=150)
-    since = forms.DateField(label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = DateField(label=_("開始日"), required=False)
+    until = DateField(label=_("終了日"), required=False)
 
     def clean(self):
         cleaned = super().clean()
