@@ -5,7 +5,10 @@ from django.db import models
 
 class TenantQuerySet(models.QuerySet):
     def for_organization(self, organization) -> "TenantQuerySet":
-        return self.filter(organization=organization)
+        """Narrow to the rows of `organization` (an Organization or its id; None matches nothing)."""
+        if organization is None:
+            return self.none()
+        return self.filter(organization_id=getattr(organization, "pk", organization))
 
 
 TenantManager = models.Manager.from_queryset(TenantQuerySet)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
-from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
+from .models import MeasureDepartment, Plan, RoadmapEntry
 
 
 def plans_of(actor: Actor) -> QuerySet[Plan]:
@@ -68,7 +68,7 @@ def plan_outline(plan: Plan, department: Department | None = None, with_roadmap:
         a["id"]: AreaRow(a["id"], a["title"], a["cross_cutting"])
         for a in plan.priority_areas.values("id", "title", "cross_cutting")
     }
-    measures_qs = Measure.objects.filter(plan=plan)
+    measures_qs = plan.measures.all()
     if department is not None:
         measures_qs = measures_qs.filter(ownerships__department=department)
     measures = {}
@@ -80,21 +80,27 @@ def plan_outline(plan: Plan, department: Department | None = None, with_roadmap:
         areas[m["priority_area_id"]].measures.append(row)
     if not measures:
         return list(areas.values())
-    _add_owner_names(measures)
+    _add_owner_names(measures, plan.organization_id)
     if with_roadmap:
-        entries = RoadmapEntry.objects.filter(measure_id__in=list(measures)).order_by("start_fy", "position", "id")
+        entries = (
+            RoadmapEntry.objects.for_organization(plan.organization_id)
+            .filter(measure_id__in=list(measures))
+            .order_by("start_fy", "position", "id")
+        )
         for e in entries.values_list("id", "measure_id", "label", "start_fy", "end_fy", "position"):
             measures[e[1]].entries.append(EntryRow(e[0], e[2], e[3], e[4], e[5]))
     return list(areas.values())
 
 
-def _add_owner_names(rows: dict) -> None:
+def _add_owner_names(rows: dict, organization_id: int) -> None:
     """Append to each row's `departments` the names of its measure's owners, in the departments' order.
 
     One query by the measures' ids (their foreign-key index), not by joining back to the plan.
     """
-    owners = MeasureDepartment.objects.filter(measure_id__in=list(rows)).order_by(
-        "measure_id", "department__position", "department__code"
+    owners = (
+        MeasureDepartment.objects.for_organization(organization_id)
+        .filter(measure_id__in=list(rows))
+        .order_by("measure_id", "department__position", "department__code")
     )
     for measure_id, name in owners.values_list("measure_id", "department__name"):
         rows[measure_id].departments.append(name)
@@ -162,7 +168,7 @@ def lane_cells(lane, first_year: int, last_year: int) -> list[RoadmapCell]:
 
 def measure_page(plan: Plan, page_number, department: Department | None = None, per_page: int = 50):
     """Return one page of the plan's measures as plain rows with their owners: three queries a page."""
-    measures = Measure.objects.filter(plan=plan)
+    measures = plan.measures.all()
     if department is not None:
         measures = measures.filter(ownerships__department=department)
     measures = measures.order_by("priority_area__position", "position", "number").values_list(
@@ -170,7 +176,7 @@ def measure_page(plan: Plan, page_number, department: Department | None = None, 
     )
     page = Paginator(measures, per_page).get_page(page_number)
     rows = {values[0]: MeasureListRow(*values) for values in page.object_list}
-    _add_owner_names(rows)
+    _add_owner_names(rows, plan.organization_id)
     page.object_list = list(rows.values())
     return page
 

@@ -31,7 +31,7 @@ def outline_changed(plan_id: int) -> None:
     row lock it takes also orders concurrent writers, so a reader never caches older contents under
     a newer version.
     """
-    Plan.objects.filter(pk=plan_id).update(outline_version=F("outline_version") + 1)
+    Plan.objects.filter(pk=plan_id).update(outline_version=F("outline_version") + 1)  # scoped: a held plan
 
 
 def check_span_in_period(plan: Plan, start_fy: int, end_fy: int) -> None:
@@ -146,7 +146,7 @@ def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
         if field in data:
             setattr(plan, field, data[field])
     plan.full_clean()
-    outside = RoadmapEntry.objects.filter(measure__plan=plan).exclude(
+    outside = RoadmapEntry.objects.for_organization(plan.organization_id).filter(measure__plan=plan).exclude(
         start_fy__gte=plan.start_fy, end_fy__lte=plan.end_fy
     )
     if outside.exists():
@@ -469,7 +469,7 @@ def plan_revision_publish(
     from .revision_dates import check_revision_date
 
     require_plan_editor(actor, "plan_revision.publish", plan)
-    Plan.objects.select_for_update().filter(pk=plan.pk).get()
+    Plan.objects.for_organization(plan.organization_id).select_for_update().filter(pk=plan.pk).get()
     # Checked under the plan's lock, so that a concurrent publish cannot slip an earlier date in.
     check_revision_date(plan, published_on)
     number = (plan.revisions.aggregate(m=Max("number"))["m"] or 0) + 1

@@ -8,16 +8,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
+from .models import MeasureDepartment, Plan, RoadmapEntry
 
 MEASURE_KEYS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
 
 
 def plan_snapshot(plan: Plan) -> dict:
     """Return the whole plan as plain data, in a constant number of queries."""
-    measures = Measure.objects.filter(plan=plan).prefetch_related(
-        Prefetch("ownerships", queryset=MeasureDepartment.objects.select_related("department")),
-        Prefetch("roadmap_entries", queryset=RoadmapEntry.objects.order_by("start_fy", "position", "id")),
+    own = plan.organization_id
+    measures = plan.measures.prefetch_related(
+        Prefetch("ownerships", queryset=MeasureDepartment.objects.for_organization(own).select_related("department")),
+        Prefetch(
+            "roadmap_entries",
+            queryset=RoadmapEntry.objects.for_organization(own).order_by("start_fy", "position", "id"),
+        ),
     )
     by_area: dict[int, list[dict]] = {}
     for measure in measures:
