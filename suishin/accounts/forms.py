@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from suishin.core.forms import CleanTextMixin, Form
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(CleanTextMixin, AuthenticationForm):
     """Django's login form without autofocus, so that the skip link stays the first Tab stop."""
 
     def __init__(self, *args, **kwargs):
@@ -11,7 +13,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     token = forms.CharField(
         label=_("確認コード"),
         max_length=16,

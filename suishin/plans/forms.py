@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suishin.core.concurrency import VersionedFormMixin
 from suishin.core.fields import ModelChoiceField, ModelMultipleChoiceField
+from suishin.core.forms import CleanTextMixin, Form
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year
 
 from .models import Plan, PriorityArea, Stage
@@ -30,7 +31,7 @@ class FiscalYearField(forms.Field):
             raise forms.ValidationError(str(error.args[0]), code="invalid_fiscal_year") from None
 
 
-class PeriodFormMixin(forms.Form):
+class PeriodFormMixin(Form):
     start_fy = FiscalYearField(label=_("計画期間（開始年度）"))
     end_fy = FiscalYearField(label=_("計画期間（終了年度）"))
 
@@ -81,13 +82,13 @@ class PlanForm(VersionedFormMixin, PeriodFormMixin):
     field_order = ["title", "start_fy", "end_fy", "vision", "mission", "positioning", "version"]
 
 
-class GoalForm(VersionedFormMixin):
+class GoalForm(CleanTextMixin, VersionedFormMixin):
     title = forms.CharField(label=_("取組目標"), max_length=300)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
 
 
-class PriorityAreaForm(VersionedFormMixin):
+class PriorityAreaForm(CleanTextMixin, VersionedFormMixin):
     title = forms.CharField(label=_("重点取組事項"), max_length=200)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     cross_cutting = forms.BooleanField(label=_("全ての重点取組事項に共通する取組（BPRの徹底など）"), required=False)
@@ -111,7 +112,7 @@ def _textarea(rows: int = 4):
     return forms.Textarea(attrs={"rows": rows})
 
 
-class MeasureForm(VersionedFormMixin):
+class MeasureForm(CleanTextMixin, VersionedFormMixin):
     """The measure's logic model; secretariat users also choose its area and owners."""
 
     title = forms.CharField(label=_("施策名"), max_length=200)
@@ -140,7 +141,7 @@ class MeasureForm(VersionedFormMixin):
             del self.fields["version"]
 
 
-class RoadmapEntryForm(VersionedFormMixin):
+class RoadmapEntryForm(CleanTextMixin, VersionedFormMixin):
     label = forms.CharField(label=_("取組内容（工程表に表示する文言）"), max_length=200)
     start_fy = forms.TypedChoiceField(label=_("開始年度"), coerce=int)
     end_fy = forms.TypedChoiceField(label=_("終了年度"), coerce=int)
@@ -161,11 +162,11 @@ class RoadmapEntryForm(VersionedFormMixin):
         return cleaned
 
 
-class RoadmapImportForm(forms.Form):
+class RoadmapImportForm(Form):
     file = forms.FileField(label=_("工程表のExcelファイル（.xlsx）"))
 
 
-class RevisionPublishForm(forms.Form):
+class RevisionPublishForm(Form):
     published_on = forms.DateField(label=_("改定日"), widget=forms.DateInput(attrs={"type": "date"}))
     decided_by = forms.CharField(
         label=_("決定した会議体"), max_length=200, required=False, help_text=_("例：行政改革推進本部")
@@ -182,7 +183,7 @@ class RevisionPublishForm(forms.Form):
         return published_on
 
 
-class MeasureFilterForm(forms.Form):
+class MeasureFilterForm(Form):
     department = ModelChoiceField(label=_("担当課"), queryset=None, required=False, empty_label=_("すべての課"))
 
     def __init__(self, *args, departments, **kwargs):
@@ -190,7 +191,7 @@ class MeasureFilterForm(forms.Form):
         self.fields["department"].queryset = departments
 
 
-class RevisionCompareForm(forms.Form):
+class RevisionCompareForm(Form):
     old = forms.ChoiceField(label=_("比べる元"))
     new = forms.ChoiceField(label=_("比べる先"))
 
