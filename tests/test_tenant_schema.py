@@ -1,12 +1,18 @@
 """Every tenant-owned table carries a NOT NULL organization; the exceptions are listed with a reason."""
 
-from django.apps import apps
+import datetime as dt
 
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, transaction
+
+from suishin.plans.models import Plan
 from suishin.tenants.models import Organization, TenantQuerySet
 
 EXEMPT = {
     "tenants.Organization": "the tenant itself",
     "core.AuditLog": "also records events before an organization is known (failed logins); nullable on purpose",
+    "core.WorkerBeat": "the background workers' own sign of life, not any organization's data",
 }
 
 
@@ -39,3 +45,65 @@ def test_every_tenant_owned_model_has_the_tenant_queryset():
 def test_exemptions_name_real_models():
     labels = {m._meta.label for m in project_models()}
     assert set(EXEMPT) <= labels
+
+
+def tenant_links():
+    """Every foreign key from a tenant-owned model to another tenant-owned model."""
+    links = []
+    for model in project_models():
+        if model._meta.label in EXEMPT:
+            continue
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or field.name == "organization" or not field.many_to_one:
+                continue
+            if field.related_model._meta.label in EXEMPT or field.related_model not in project_models():
+                continue
+            links.append((model, field))
+    return links
+
+
+def trigger_names() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_every_link_between_tenant_rows_is_guarded_in_the_database():
+    """A new link (or a SQLite table rebuilt by a later migration) needs SameOrganizationLinks."""
+    from suishin.core.tenancy import link_trigger_name
+
+    names = trigger_names()
+    unguarded = [
+        f"{model._meta.label}.{field.name}"
+        for model, field in tenant_links()
+        if not any(n.startswith(link_trigger_name(model._meta.db_table, field.column)) for n in names)
+    ]
+    assert len(tenant_links()) >= 10
+    assert unguarded == []
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_database_refuses_a_link_to_another_organizations_row(cast, plan, other_plan):
+    """Even a write that skips the services cannot point a row at another town's row."""
+    from suishin.plans.services import plan_revision_publish
+
+    for town, its_plan in ((cast.town, plan), (cast.other, other_plan)):
+        plan_revision_publish(actor=town.actor("secretariat"), plan=its_plan, published_on=dt.date(2023, 4, 1))
+        Plan.objects.filter(pk=its_plan.pk).update(based_on=its_plan)  # a same-town link is fine
+    for model, field in tenant_links():
+        row = model.objects.filter(organization=cast.town.organization).first()
+        target = field.related_model.objects.filter(organization=cast.other.organization).first()
+        assert row is not None and target is not None, field
+        with pytest.raises(IntegrityError), transaction.atomic():
+            model.objects.filter(pk=row.pk).update(**{field.name: target})
+        with pytest.raises(IntegrityError), transaction.atomic():
+            copy = model.objects.filter(pk=row.pk).values()[0]
+            copy.pop("id")
+            copy[field.attname] = target.pk
+            model.objects.bulk_create([model(**copy)])
