@@ -84,12 +84,22 @@ def _form_page(request, form, *, plan, title, cancel_url, measure=None, delete=N
     return render(request, "plans/form_page.html", context)
 
 
-def _confirm_delete(request, *, plan, what, cancel_url, measure=None, warning=""):
-    """Ask before deleting: a GET of a delete URL shows this page, its POST deletes."""
+def _confirm_delete(request, *, plan, what, cancel_url, measure=None, warning="", blocked=""):
+    """Ask before deleting: a GET of a delete URL shows this page, its POST deletes.
+
+    `blocked` says why the object cannot be deleted: the page then offers no delete button.
+    """
     return render(
         request,
         "plans/confirm_delete.html",
-        {"plan": plan, "measure": measure, "what": what, "cancel_url": cancel_url, "warning": warning},
+        {
+            "plan": plan,
+            "measure": measure,
+            "what": what,
+            "cancel_url": cancel_url,
+            "warning": warning,
+            "blocked": blocked,
+        },
     )
 
 
@@ -273,7 +283,9 @@ def area_delete(request, area_id):
             plan=area.plan,
             what=area.title,
             cancel_url=reverse("plans:area_edit", args=[area.pk]),
-            warning=_("施策がある重点取組事項は削除できません。") if area.measures.exists() else "",
+            blocked=_("施策がある重点取組事項は削除できません。先に施策を移すか削除してください。")
+            if area.measures.exists()
+            else "",
         )
     try:
         services.priority_area_delete(actor=actor, area=area)
