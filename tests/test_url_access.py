@@ -34,7 +34,7 @@ CASES = {
     "home": Case(None, EVERYONE, set()),
     "audit_log": Case(None, {"admin"}, set()),
     "choose_organization": Case(None, set(), EVERYONE),  # POST only; another town: test_organization_choice
-    "job_detail": Case("job", EVERYONE, set()),
+    "job_detail": Case("job", SECRETARIAT, set()),  # and the job's owner: suishin/portal/tests/test_job_detail.py
     "plans:plan_list": Case(None, EVERYONE, set()),
     "plans:plan_create": Case(None, SECRETARIAT, SECRETARIAT),
     "plans:plan_detail": Case("plan", EVERYONE, set()),

@@ -28,7 +28,10 @@ INSTALLED_APPS = [
 
 # Background work (imports, later exports and reminder mail). Tests and `make run` run tasks at once;
 # production queues them in the database for `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Two queues: uploads above suishin.core.jobs.LARGE_JOB_BYTES go to "large", served by a worker of its
+# own, so an ordinary job never waits behind a heavy one (bin/serve runs one worker per queue).
+TASK_QUEUES = ["default", "large"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

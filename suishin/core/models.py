@@ -85,6 +85,15 @@ class Job(models.Model):
         DONE = "done", _("完了")
         FAILED = "failed", _("失敗")
 
+    class Phase(models.TextChoices):
+        READING = "reading", _("読み込み")
+        CHECKING = "checking", _("確認")
+        WRITING = "writing", _("書き込み")
+
+    class Failure(models.TextChoices):
+        INPUT = "input", _("入力の問題")
+        SYSTEM = "system", _("システムの問題")
+
     organization = models.ForeignKey(
         "tenants.Organization", verbose_name=_("団体"), on_delete=models.PROTECT, related_name="+"
     )
@@ -101,6 +110,15 @@ class Job(models.Model):
     payload = models.BinaryField(_("入力ファイル"), blank=True, default=b"")
     result = models.JSONField(_("結果"), default=dict, blank=True)
     result_url = models.CharField(_("結果のページ"), max_length=300, blank=True)
+    start_url = models.CharField(_("開始したページ"), max_length=300, blank=True)
+    phase = models.CharField(_("段階"), max_length=10, choices=Phase.choices, blank=True)
+    failure = models.CharField(_("失敗の原因"), max_length=10, choices=Failure.choices, blank=True)
+    # Liveness: the worker running the job writes `heartbeat_at` every few seconds (suishin/core/worker.py);
+    # a job whose heartbeat stops is recovered by `jobs_recover_stale`.
+    heartbeat_at = models.DateTimeField(_("最終応答"), null=True, blank=True)
+    worker_id = models.CharField(_("実行しているワーカー"), max_length=64, blank=True)
+    task_result_id = models.CharField(_("タスクID"), max_length=64, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("再実行の回数"), default=0)
 
     objects = TenantManager()
 
@@ -115,3 +133,26 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life: when it last looked for work and last reported.
+
+    Not tenant data: one row per worker process, read by `manage.py queue_health`.
+    """
+
+    worker_id = models.CharField(_("ワーカー"), max_length=64, unique=True)
+    host = models.CharField(_("ホスト"), max_length=255)
+    pid = models.PositiveIntegerField(_("プロセスID"))
+    queues = models.CharField(_("キュー"), max_length=200)
+    started_at = models.DateTimeField(_("起動日時"))
+    last_poll_at = models.DateTimeField(_("最後にキューを見た日時"), null=True, blank=True)
+    last_beat_at = models.DateTimeField(_("最終応答"))
+
+    class Meta:
+        ordering = ["-last_beat_at"]
+        verbose_name = _("ワーカーの稼働状況")
+        verbose_name_plural = _("ワーカーの稼働状況")
+
+    def __str__(self) -> str:
+        return self.worker_id

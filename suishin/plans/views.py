@@ -564,6 +564,7 @@ def roadmap_import(request, plan_id):
                 task=roadmap_import_task,
                 payload=data,
                 result_url=reverse("plans:roadmap", args=[plan.pk]),
+                start_url=request.path,
             )
             return redirect("job_detail", job_id=job.pk)
     status = 400 if request.method == "POST" else 200

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from suishin.core.jobs import access_job
+from suishin.core.jobs import access_job, job_check
 from suishin.core.registry import home_sections
 from suishin.tenants.access import require_actor
 
@@ -20,8 +20,12 @@ def home(request):
 @login_required
 @require_safe
 def job_detail(request, job_id):
-    """Show a background job's progress; htmx refreshes the status box until the job ends."""
+    """Show a background job's progress; htmx refreshes the status box until the job ends.
+
+    Only the person who started the job and the secretariat see it. A job whose worker is gone is
+    ended here too (the workers also do it), so the page never polls a dead job for long.
+    """
     actor = require_actor(request)
-    job = access_job(actor, job_id)
+    job = job_check(access_job(actor, job_id))
     template = "portal/_job_status.html" if request.headers.get("HX-Request") else "portal/job_detail.html"
     return render(request, template, {"job": job})

@@ -58,3 +58,42 @@ def test_an_unexpected_error_ends_the_job_as_failed(client, cast, monkeypatch):
     assert job.status == Job.Status.FAILED
     page = client.get(response["Location"]).content.decode()
     assert "システムで問題が起きました" in page and "a bug" not in page
+
+
+@pytest.mark.django_db
+def test_the_task_runs_as_the_organization_the_job_was_queued_in(cast):
+    """A prefecture officer seconded to a second town queues an import there: the task acts in that town,
+    not in the user's first membership."""
+    from django.contrib.auth import get_user_model
+
+    from suishin.core.jobs import job_start
+    from suishin.plans.tasks import roadmap_import_task
+    from suishin.plans.tests.factories import make_plan
+    from suishin.tenants.actor import actor_for_user
+    from suishin.tenants.models import Membership, Role
+
+    user = get_user_model().objects.create_user(username="seconded")
+    for town in (cast.town, cast.other):
+        Membership.objects.create(organization=town.organization, user=user, role=Role.COUNCIL)
+    first = actor_for_user(user).organization  # where the user acts by default: a council member there
+    second = cast.other if first == cast.town.organization else cast.town
+    Membership.objects.filter(user=user, organization=second.organization).update(
+        role=Role.SECRETARIAT, department=second.departments[0]
+    )
+    plan = make_plan(second)
+    workbook = roadmap_workbook(plan)
+    workbook.active.cell(FIRST_DATA_ROW, 3).value = "出向先で取り込んだ施策"
+    upload = io.BytesIO()
+    workbook.save(upload)
+    actor = actor_for_user(user, organization_id=second.organization.pk)
+
+    job = job_start(
+        actor=actor,
+        kind="roadmap_import",
+        title="取込み",
+        target=plan,
+        task=roadmap_import_task,
+        payload=upload.getvalue(),
+    )
+    assert (job.status, job.result) == (Job.Status.DONE, job.result) and "summary" in job.result
+    assert Measure.objects.filter(plan=plan, title="出向先で取り込んだ施策").exists()
