@@ -44,3 +44,42 @@ def menu_for(actor) -> list[MenuEntry]:
     if actor is None or getattr(actor, "organization", None) is None:
         return []
     return [e for e in menu_entries if not e.roles or actor.has_role(*e.roles)]
+
+
+# --- notices --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a person should know: a task for them, a return, a deadline.
+
+    It says what and where, never more: `summary` is written by the app that sends it, from text
+    every recipient may read (no council draft, no personal data); the page at `url` shows the rest
+    under its own access rules.
+    """
+
+    organization_id: int
+    recipient_ids: tuple[int, ...]  # users
+    kind: str  # one of NOTICE_KINDS
+    verb: str  # what happened, e.g. "plan_revision.submit"
+    summary: str
+    url: str
+    target_type: str = ""  # the object's model label, e.g. "plans.PlanRevision"
+    target_id: str = ""
+    actor_id: int | None = None
+
+
+NOTICE_KINDS = ("task", "return", "deadline", "info")  # 自分の作業 / 差戻し / 期限 / お知らせ
+notice_hooks: list[Callable[[Notice], None]] = []
+
+
+def register_notice_hook(hook: Callable[[Notice], None]) -> None:
+    """Let an app deliver notices (the notices app stores and mails them)."""
+    if hook not in notice_hooks:
+        notice_hooks.append(hook)
+
+
+def send_notice(notice: Notice) -> None:
+    """Hand `notice` to every registered delivery (none yet: the sender's own records are the trace)."""
+    for hook in notice_hooks:
+        hook(notice)
