@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from suishin.core.audit import audit_record
 from suishin.core.bulk import bulk_insert
-from suishin.core.spreadsheets import cell_name, escape_formula, unescape_formula
+from suishin.core.spreadsheets import cell_name, cell_text, unescape_formula
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
 from suishin.core.xlsx import SheetGrid
 from suishin.tenants.actor import Actor
@@ -69,11 +69,11 @@ def roadmap_workbook(plan: Plan) -> Workbook:
     _add_styles(workbook)
     sheet = workbook.active
     sheet.title = "工程表"
-    sheet.cell(TITLE_ROW, 1, escape_formula(f"{plan.title} 工程表")).font = Font(bold=True, size=14)
+    sheet.cell(TITLE_ROW, 1, cell_text(f"{plan.title} 工程表")).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=note_column)
     headers = FIXED_HEADERS + [year_header(y) for y in years] + [NOTE_HEADER]
     for column, text in enumerate(headers, start=1):
-        sheet.cell(HEADER_ROW, column, text).style = "工程表 見出し"
+        sheet.cell(HEADER_ROW, column, cell_text(text)).style = "工程表 見出し"
     row = FIRST_DATA_ROW
     for area in plan_outline(plan):
         for measure in area.measures:
@@ -81,16 +81,16 @@ def roadmap_workbook(plan: Plan) -> Workbook:
             for lane in roadmap_lanes(measure.entries):
                 values = [measure.number, area.title, measure.title, departments]
                 for column, value in enumerate(values, start=1):
-                    sheet.cell(row, column, escape_formula(value)).style = "工程表 項目"
+                    sheet.cell(row, column, cell_text(value)).style = "工程表 項目"
                 for column in range(FIRST_YEAR_COLUMN, note_column):
                     sheet.cell(row, column).style = "工程表 年度"
                 for entry in lane:
                     first = FIRST_YEAR_COLUMN + entry.start_fy - plan.start_fy
                     last = FIRST_YEAR_COLUMN + entry.end_fy - plan.start_fy
-                    sheet.cell(row, first, escape_formula(entry.label)).style = "工程表 取組"
+                    sheet.cell(row, first, cell_text(entry.label)).style = "工程表 取組"
                     if last > first:
                         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-                sheet.cell(row, note_column, escape_formula(measure.national_kpi_note)).style = "工程表 項目"
+                sheet.cell(row, note_column, cell_text(measure.national_kpi_note)).style = "工程表 項目"
                 row += 1
     widths = [10, 22, 30, 16] + [18] * len(years) + [28]
     for column, width in enumerate(widths, start=1):

@@ -3,20 +3,30 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from suishin.core.backup import RestoreError, backup_restore
+from suishin.core.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):
-    help = "Restore an archive written by `backup` into an empty database (it is migrated first)."
+    help = (
+        "Restore an archive written by `backup` into a new, empty database (do not migrate it first): the archive "
+        "is checked before anything is written, every table is compared with its manifest after, then `migrate` "
+        "brings it up to this version of Suishin."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path)
+        parser.add_argument("--no-migrate", action="store_true", help="do not run migrate after restoring")
 
-    def handle(self, *args, archive: Path, **options):
-        call_command("migrate", verbosity=0)
+    def handle(self, *args, archive: Path, no_migrate: bool, **options):
         try:
-            manifest = backup_restore(archive)
-        except RestoreError as error:
-            raise CommandError(str(error)) from None
-        rows = sum(t["rows"] for t in manifest["tables"].values())
-        self.stdout.write(self.style.SUCCESS(f"Restored {rows} rows; row counts and checksums match the backup."))
+            result = backup_restore(archive)
+        except BackupError as error:
+            raise CommandError(f"復元できませんでした: {error}") from None
+        if not no_migrate:
+            call_command("migrate", verbosity=0)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"復元しました: {len(result.manifest['tables'])} テーブル、{result.rows} 行、"
+                f"ファイル {result.media_files} 個。行数とチェックサムはすべてバックアップと一致しています。"
+            )
+        )
