@@ -8,3 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from suishin.accounts import auth_audit, signals  # noqa: F401  (connect the login and deactivation handlers)
+
+        from . import audit_events  # noqa: F401  (names the audit log's log-in events)

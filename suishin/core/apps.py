@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "共通"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the start-up checks)
+        from . import audit_events, checks  # noqa: F401  (register the start-up checks and core's audit events)

@@ -86,7 +86,14 @@ class DateField(forms.DateField):
 
 
 class AuditLogFilterForm(Form):
-    verb = forms.CharField(label=_("操作"), required=False, max_length=80, help_text=_("例：measure.update"))
+    verb = forms.CharField(
+        label=_("操作"),
+        required=False,
+        max_length=80,
+        help_text=_(
+            "操作の記号で探します（先頭が一致するもの）。例：measure.update（施策の更新）、measure.（施策のすべて）"
+        ),
+    )
     username = forms.CharField(label=_("ユーザー名"), required=False, max_length=150)
     since = DateField(label=_("開始日"), required=False)
     until = DateField(label=_("終了日"), required=False)

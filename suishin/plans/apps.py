@@ -10,6 +10,7 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from suishin.core.registry import HomeSection, MenuEntry, register_home_section, register_menu_entry
 
+        from . import audit_events  # noqa: F401  (names the audit log's events of this app)
         from .selectors import plans_of
 
         register_menu_entry(MenuEntry(_("計画・工程表"), "plans:plan_list", order=10))

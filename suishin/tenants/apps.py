@@ -13,3 +13,5 @@ class TenantsConfig(AppConfig):
         from .models import Role
 
         register_menu_entry(MenuEntry(_("監査ログ"), "audit_log", roles=(Role.ADMIN,), order=90))
+
+        from . import audit_events  # noqa: F401  (names the audit log's events of this app)
