@@ -218,7 +218,20 @@ def database_wrapper(settings_dict: dict, alias: str = DEFAULT_DB_ALIAS) -> Base
     from django.db.utils import load_backend
 
     backend = load_backend(settings_dict["ENGINE"])
-    full = {**connections[DEFAULT_DB_ALIAS].settings_dict, **settings_dict}
+    full = {
+        "ATOMIC_REQUESTS": False,
+        "AUTOCOMMIT": True,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "OPTIONS": {},
+        "TIME_ZONE": None,
+        "USER": "",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+        "TEST": {"CHARSET": None, "COLLATION": None, "MIGRATE": True, "MIRROR": None, "NAME": None},
+        **settings_dict,
+    }
     return backend.DatabaseWrapper(full, alias)
 
 
