@@ -1,14 +1,13 @@
 """Who may read and change plans. Every plans view calls one of these first."""
 
+from django.db.models import Q
 from django.http import Http404
 
-from suishin.tenants.access import deny, require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Role
+from suishin.tenants.policy import OWN_DEPARTMENTS, Policy, RoleRight
 
 from .models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
-
-PLAN_EDITORS = (Role.SECRETARIAT,)
 
 
 def _get(queryset, actor: Actor, object_id):
@@ -43,8 +42,36 @@ def access_revision(actor: Actor, revision_id) -> PlanRevision:
     return _get(PlanRevision.objects.select_related("plan"), actor, revision_id)
 
 
-def _own(actor: Actor, obj) -> bool:
-    return actor.organization is not None and obj.organization_id == actor.organization.pk
+class PlansPolicy(Policy):
+    """Rights over plans: the secretariat edits the whole plan; a department edits the measures it owns.
+
+    A plan revision is proposed, submitted and decided by the secretariat until the governance app
+    lets the deciding body's chair take the decision.
+    """
+
+    model = Measure
+    roles = {
+        "plan.edit": (RoleRight(Role.SECRETARIAT),),
+        "measure.edit": (RoleRight(Role.SECRETARIAT), RoleRight(Role.DEPARTMENT, OWN_DEPARTMENTS)),
+        "plan_revision.submit": (RoleRight(Role.SECRETARIAT),),
+        "plan_revision.decide": (RoleRight(Role.SECRETARIAT),),
+        "plan_revision.return": (RoleRight(Role.SECRETARIAT),),
+        "plan_revision.reopen": (RoleRight(Role.SECRETARIAT),),
+    }
+    grants: dict[str, str] = {}  # the governance app's appointments will give rights here
+
+    def departments_of(self, instance) -> set[int]:
+        if isinstance(instance, Measure):
+            return set(instance.ownerships.values_list("department_id", flat=True))
+        if isinstance(instance, RoadmapEntry):
+            return set(instance.measure.ownerships.values_list("department_id", flat=True))
+        return set()
+
+    def departments_q(self, department_ids) -> Q:
+        return Q(ownerships__department__in=list(department_ids))
+
+
+policy = PlansPolicy()
 
 
 def can_edit_plan(actor: Actor, plan: Plan | None = None) -> bool:
@@ -52,9 +79,9 @@ def can_edit_plan(actor: Actor, plan: Plan | None = None) -> bool:
 
     Without `plan`, whether the actor edits the plans of their own organization.
     """
-    if plan is not None and not _own(actor, plan):
-        return False
-    return actor.has_role(*PLAN_EDITORS)
+    if plan is None:
+        return policy.user_has_permission(actor, "plan.edit")
+    return policy.user_has_permission_for_instance(actor, "plan.edit", plan)
 
 
 def can_edit_measure(actor: Actor, measure: Measure, owner_ids: set[int] | None = None) -> bool:
@@ -62,30 +89,24 @@ def can_edit_measure(actor: Actor, measure: Measure, owner_ids: set[int] | None 
 
     `owner_ids` are the owning departments' ids when the caller has them already (list pages).
     """
-    if not _own(actor, measure):
-        return False
-    if can_edit_plan(actor):
-        return True
-    if not actor.has_role(Role.DEPARTMENT):
-        return False
-    if owner_ids is None:
-        owner_ids = set(measure.ownerships.values_list("department_id", flat=True))
-    return bool(owner_ids & actor.department_ids)
+    return policy.user_has_permission_for_instance(actor, "measure.edit", measure, department_ids=owner_ids)
+
+
+def editable_measures(actor: Actor):
+    """Return the measures the actor may edit (the same rule as `can_edit_measure`)."""
+    return policy.instances_user_has_permission_for(actor, "measure.edit")
 
 
 def require_plan_editor(actor: Actor, action: str, *targets) -> None:
     """Refuse (and record) unless the actor edits the whole plan.
 
-    Another organization's target is refused as not found, as its page would be; then the role is
+    Another organization's target is refused as not found, as its page would be; then the right is
     asked. Services call this as the authority for their write; views call it to show the form.
     """
-    require_same_organization(actor, action, *targets)
-    if not can_edit_plan(actor):
-        raise deny(actor, action, targets[0] if targets else None)
+    first = targets[0] if targets else None
+    policy.require(actor, "plan.edit", first, *targets[1:], audit_as=action)
 
 
 def require_measure_editor(actor: Actor, measure: Measure, action: str, *others) -> None:
     """Refuse (and record) unless the actor may edit `measure` (another town's: not found)."""
-    require_same_organization(actor, action, measure, *others)
-    if not can_edit_measure(actor, measure):
-        raise deny(actor, action, measure)
+    policy.require(actor, "measure.edit", measure, *others, audit_as=action)
