@@ -94,6 +94,13 @@ def render(phases: dict, growth: dict | None = None) -> str:
             f"already matches (ratio {imp['unchanged_ms'] / imp['openpyxl_ms']:.2f}); "
             f"upload→job done over HTTP p50 {imp['http_p50_ms']:.0f} ms"
         )
+        for big in phase.get("oversized_import", []):
+            lines.append(
+                f"- {size}: oversized import ({big['file']}, {big['kb']:.0f} KB): refused in-process in "
+                f"{big['in_process_ms']:.0f} ms; upload→refusal over HTTP {big['http_ms']:.0f} ms (the task worker "
+                f"polls every 0.5 s); task worker RSS +{big['worker_growth_mb']:.0f} MB "
+                f"(peak {big['worker_peak_mb']:.0f} MB)"
+            )
         lines.append(
             f"- {size}: worker RSS after the run: max {phase['rss_mb']:.0f} MB over {phase['workers']} workers"
         )
@@ -222,6 +229,7 @@ def phase(size: int) -> dict:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+            "oversized_import": oversized_import_scenario(town, opener, server),
     return result
 
 
@@ -559,3 +567,95 @@ if __name__ == "__main__":
         probe()
     else:
         main()
+def oversized_import_scenario(town, opener, server) -> list[dict]:
+    """Upload files that are small but hold far more than a 工程表 (340,000 rows; 1,000,000 merged ranges).
+
+    For each: the time the reader takes to refuse it in this process, the time from upload to the job's
+    refusal over HTTP, and the task worker's resident memory before and at its peak while it refused the
+    file (sampled every 20 ms from /proc). Target: refused within 1 s, the worker growing by at most 50 MB.
+    """
+    from bench.scenarios import IMPORT_PATH, many_merged_ranges_file, many_rows_file
+    from suishin.core.models import Job
+    from suishin.core.uploads import UploadError, read_xlsx_grid
+
+    found = subprocess.run(
+        ["pgrep", "-s", str(server.pid), "-f", "db_worker|run_worker"], capture_output=True, text=True
+    )
+    workers = [int(pid) for pid in found.stdout.split()]  # whichever serves the queue of large uploads
+
+    def rss_mb() -> dict[int, float]:
+        rss = {}
+        for pid in workers:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rss[pid] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+        return rss
+
+    def sample(peak: dict[int, float], done: threading.Event) -> None:
+        while not done.is_set():
+            for pid, rss in rss_mb().items():
+                peak[pid] = max(peak[pid], rss)
+            time.sleep(0.02)
+
+    token = csrf_token(opener)
+    url = f"{BASE}{IMPORT_PATH.format(plan=town.plan_id)}"
+    results = []
+    for name, content in [("340,000 rows", many_rows_file()), ("1,000,000 merged ranges", many_merged_ranges_file())]:
+        started = time.perf_counter()
+        try:
+            read_xlsx_grid(content)
+        except UploadError:
+            pass
+        else:
+            raise SystemExit(f"oversized import ({name}) was read whole")
+        in_process = time.perf_counter() - started
+
+        before, done = rss_mb(), threading.Event()
+        peak = dict(before)
+        sampler = threading.Thread(target=sample, args=(peak, done))
+        sampler.start()
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="roadmap.xlsx"\r\n'
+                "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": url}
+        )
+        started = time.perf_counter()
+        with opener.open(request) as response:
+            response.read()
+            location = response.headers["Location"]
+        job_id = int(re.search(r"/jobs/(\d+)/", location).group(1))
+        while Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists():
+            if time.perf_counter() - started > 120:
+                done.set()
+                raise SystemExit(f"oversized import ({name}): no task worker took the job within 120 s")
+            time.sleep(0.01)
+        http = time.perf_counter() - started
+        time.sleep(0.1)  # the worker's memory after it finished, too
+        done.set()
+        sampler.join()
+        job = Job.objects.get(pk=job_id)
+        if job.status != Job.Status.FAILED or len(job.result["problems"]) != 1:
+            raise SystemExit(f"oversized import ({name}) was not refused with one message: {job.status}")
+        grown = max(workers, key=lambda pid: peak[pid] - before[pid])  # the worker that ran the job
+        results.append(
+            {
+                "file": name,
+                "kb": len(content) / 1024,
+                "in_process_ms": in_process * 1000,
+                "http_ms": http * 1000,
+                "worker_growth_mb": peak[grown] - before[grown],
+                "worker_peak_mb": peak[grown],
+            }
+        )
+        growth = peak[grown] - before[grown]
+        print(f"  oversized import ({name}): {http * 1000:.0f} ms, worker +{growth:.0f} MB", file=sys.stderr)
+    return results
+
+

@@ -2,6 +2,7 @@
 that runs each scenario once (tests/test_bench.py), so the benchmark cannot rot."""
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -118,3 +119,60 @@ def openpyxl_read_only_rows(data: bytes) -> int:
         count += sum(1 for value in row if value is not None)
     workbook.close()
     return count
+
+
+# --- oversized import: files that cost nothing to upload and, unbounded, gigabytes to read ------------
+
+OVERSIZED_ROWS = 340_000
+OVERSIZED_MERGED_RANGES = 1_000_000
+_SPREADSHEETML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsx_from_sheet_xml(sheet_data: str, merge_cells: str = "") -> bytes:
+    """Return a minimal one-sheet workbook around `sheet_data` (the <row>s) and `merge_cells`, written by hand:
+    openpyxl takes minutes to write what these files hold."""
+    package = "http://schemas.openxmlformats.org/package/2006"
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_SPREADSHEETML}" xmlns:r="{_RELATIONSHIPS}">'
+            '<sheets><sheet name="工程表" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_SPREADSHEETML}">'
+            f"<sheetData>{sheet_data}</sheetData>{merge_cells}</worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def many_rows_file(rows: int = OVERSIZED_ROWS) -> bytes:
+    """Return a workbook whose sheet holds `rows` rows of `1` (about 1.5 MB for 340,000)."""
+    return xlsx_from_sheet_xml("".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, rows + 1)))
+
+
+def many_merged_ranges_file(count: int = OVERSIZED_MERGED_RANGES) -> bytes:
+    """Return a workbook of one cell and `count` one-cell merged ranges."""
+    ranges = "".join(f'<mergeCell ref="A{r}:A{r}"/>' for r in range(1, count + 1))
+    return xlsx_from_sheet_xml(
+        '<row r="1"><c r="A1"><v>1</v></c></row>', f'<mergeCells count="{count}">{ranges}</mergeCells>'
+    )

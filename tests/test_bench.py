@@ -102,3 +102,23 @@ def test_table_prints_every_scenario_the_import_ratio_and_the_growth():
     assert "| 1788 | 工程表 page | 200.0 | 40.0 | 50.0 | 60.0 | 0 | 9 | 2.0 | 20.0 |" in table
     assert "(ratio 1.31)" in table and "(ratio 0.92)" in table
     assert "- 工程表 page: 1.03" in table
+
+
+def test_oversized_import_files_are_refused_with_one_message_and_reported(client, seeded):
+    from bench.run import render
+    from bench.scenarios import many_merged_ranges_file, many_rows_file
+
+    client.force_login(get_user_model().objects.get(username=seeded.username))
+    for content in (many_rows_file(), many_merged_ranges_file()):
+        upload = io.BytesIO(content)
+        upload.name = "roadmap.xlsx"
+        assert client.post(IMPORT_PATH.format(plan=seeded.plan_id), {"file": upload}).status_code == 302
+    assert [(job.status, len(job.result["problems"])) for job in Job.objects.all()] == [(Job.Status.FAILED, 1)] * 2
+
+    big = {"file": "340,000 rows", "kb": 1644.7, "in_process_ms": 61.0, "http_ms": 420.0}
+    big |= {"worker_growth_mb": 3.2, "worker_peak_mb": 90.4}
+    imported = {"rows": 500, "openpyxl_ms": 26.0, "in_process_ms": 34.0, "unchanged_ms": 24.0, "http_p50_ms": 530.0}
+    phase = {"scenarios": [], "import": imported, "oversized_import": [big], "rss_mb": 79.0, "workers": 4}
+    table = render({1: phase | {"seed_s": 0.5}})
+    assert "oversized import (340,000 rows, 1645 KB): refused in-process in 61 ms" in table
+    assert "upload→refusal over HTTP 420 ms" in table and "task worker RSS +3 MB (peak 90 MB)" in table

@@ -276,7 +276,7 @@ def sqlite_fingerprints(file: Path) -> dict[str, dict]:
         db.close()
 
 
-def _sqlite_copy(source: sqlite3.Connection, file: Path) -> None:
+def sqlite_copy(source: sqlite3.Connection, file: Path) -> None:
     """Copy the database behind `source` into `file` in one step of the online backup API (one snapshot)."""
     target = sqlite3.connect(file)
     try:
@@ -439,7 +439,7 @@ def backup_create(path: Path, *, using: str = DEFAULT_DB_ALIAS, media_root: Path
         dump = Path(workdir) / DUMP_NAMES[engine]
         if engine == "sqlite":
             connection.ensure_connection()
-            _sqlite_copy(connection.connection, dump)
+            sqlite_copy(connection.connection, dump)
             manifest = {"tables": sqlite_fingerprints(dump), "database": {"engine": engine}}
         else:
             tables: dict[str, dict] = {}
@@ -514,7 +514,7 @@ def backup_restore(
             finally:
                 source.close()
             check = work / "restored.sqlite3"
-            _sqlite_copy(target.connection, check)
+            sqlite_copy(target.connection, check)
             found = sqlite_fingerprints(check)
         else:
             found = _pg_restore(manifest, dump, target.settings_dict)

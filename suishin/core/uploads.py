@@ -6,12 +6,20 @@ import zipfile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .xlsx import SheetGrid, read_first_sheet
+from .xlsx import SheetGrid, SheetLimits, SheetTooLarge, read_first_sheet
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 500
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+# What an uploaded sheet may hold: work is bounded, not only bytes (a 1 MB file can hold 340,000 rows).
+# A town's 工程表 has a few hundred rows of some 30 columns; these are ten times any real one.
+MAX_SHEET_ROWS = 5_000  # rows holding a value, title and header rows included
+MAX_SHEET_CELLS = 100_000  # cells holding a value (each costs some 250 bytes kept)
+MERGED_RANGE_ALLOWANCE = 1_000  # merged ranges beyond one per cell holding a value
+UPLOAD_LIMITS = SheetLimits(max_rows=MAX_SHEET_ROWS, max_cells=MAX_SHEET_CELLS, merged_allowance=MERGED_RANGE_ALLOWANCE)
+MACRO_PART = "vbaprojectbin"  # a file name, lowercased, dots dropped: xl/vbaProject.bin
+EXTERNAL_LINKS_FOLDER = "xl/externallinks/"
 
 
 class UploadError(ValueError):
@@ -54,6 +62,22 @@ def check_xlsx_container(data: bytes) -> None:
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names:
         raise UploadError(_("Excelファイル（.xlsx）ではありません。Excelで「.xlsx」形式で保存してください。"))
+    for name in sorted(names):
+        folded = name.lower()
+        if folded.rpartition("/")[2].replace(".", "") == MACRO_PART:
+            raise UploadError(
+                _(
+                    "マクロ（%(part)s）を含むExcelファイルは取り込めません。マクロを含まない「.xlsx」形式で保存し直してください。"
+                )
+                % {"part": name}
+            )
+        if folded.startswith(EXTERNAL_LINKS_FOLDER):
+            raise UploadError(
+                _(
+                    "他のファイルへの外部リンク（%(part)s）を含むExcelファイルは取り込めません。リンクを解除して保存し直してください。"
+                )
+                % {"part": name}
+            )
 
 
 def read_xlsx_upload(uploaded_file) -> bytes:
@@ -73,6 +97,27 @@ def read_xlsx_grid(data: bytes) -> SheetGrid:
     check_xlsx_container(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return read_first_sheet(archive)
+            return read_first_sheet(archive, UPLOAD_LIMITS)
+    except SheetTooLarge as error:
+        raise UploadError(_too_large_message(error)) from None
     except Exception:  # a broken or hostile file fails in many ways (zip, XML, DTD, references); all mean the same
         raise UploadError(_("Excelファイルとして読めません。ファイルが壊れていないか確認してください。")) from None
+
+
+def _too_large_message(error: SheetTooLarge) -> str:
+    values = {"limit": f"{error.limit:,}", "row": f"{error.row:,}"}
+    if error.what == "rows":
+        return (
+            _("値の入った行が多すぎるため、%(row)s行目で読むのをやめました（読めるのは %(limit)s 行までです）。")
+            % values
+        )
+    if error.what == "cells":
+        return (
+            _("値の入ったセルが多すぎるため、%(row)s行目で読むのをやめました（読めるのは %(limit)s セルまでです）。")
+            % values
+        )
+    if error.what == "merged":
+        return (
+            _("結合セルが多すぎるため読めません（値の入ったセルの数に対して %(limit)s か所を超えています）。") % values
+        )
+    return _("文字列が多すぎるため読めません（読めるのは %(limit)s 個までです）。") % values

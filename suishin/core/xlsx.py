@@ -11,7 +11,8 @@ openpyxl's helpers for cell references, date formats, escapes and serial dates.
 Every XML part is read by expat as a stream with document type declarations refused outright, as
 defusedxml does (so no entity is ever declared, expanded or fetched); the container checks in
 `uploads.py` bound sizes before anything is parsed. Cells are kept sparse, so a file that claims a
-huge sheet costs what its cells cost.
+huge sheet costs what its cells cost; and the reader stops, raising SheetTooLarge, once it has kept
+as many rows, cells, merged ranges or shared strings as its SheetLimits allow.
 """
 
 import posixpath
@@ -41,6 +42,34 @@ MAX_FORMAT_CODE = 255  # Excel's own limit for a number format
 
 class XlsxFormatError(ValueError):
     """The file is a zip but not a workbook this reader understands."""
+
+
+class SheetTooLarge(XlsxFormatError):
+    """The sheet holds more than the reader was asked to read: it stopped there, having kept little.
+
+    `what` is "rows" (rows holding a value), "cells" (cells holding a value), "merged" (merged ranges)
+    or "strings" (shared strings); `limit` is the bound passed over and `row` the row where it stopped.
+    """
+
+    def __init__(self, what: str, limit: int, row: int = 0):
+        super().__init__(f"more {what} than {limit}")
+        self.what, self.limit, self.row = what, limit, row
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """How much of a sheet the reader keeps before it stops (None: no bound).
+
+    Merged ranges may number at most the cells holding a value plus `merged_allowance`: a merged range
+    shows one value, so a file with far more ranges than values is not a spreadsheet someone filled in.
+    """
+
+    max_rows: int | None = None
+    max_cells: int | None = None
+    merged_allowance: int | None = None
+
+
+NO_LIMITS = SheetLimits()
 
 
 @dataclass(frozen=True)
@@ -202,9 +231,10 @@ class _TextCollector:
 
 
 class _SharedStrings(_TextCollector):
-    def __init__(self):
+    def __init__(self, limit: int | None = None):
         super().__init__()
         self.strings: list[str] = []
+        self.limit = limit
 
     def start(self, element, _attributes):
         kind = element[element.rfind("}") + 1 :]
@@ -220,15 +250,18 @@ class _SharedStrings(_TextCollector):
         if kind == "t":
             self.target = None
         elif kind == "si":
+            if self.limit is not None and len(self.strings) >= self.limit:
+                raise SheetTooLarge("strings", self.limit)
             self.strings.append(_unescaped("".join(self.parts)))
         elif kind == "rPh":
             self.phonetic = False
 
 
-def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, part: str | None, limit: int | None = None) -> list[str]:
+    """Return the shared strings; a sheet cannot show more distinct strings than it has cells (`limit`)."""
     if part is None or part not in archive.NameToInfo:
         return []
-    reader = _SharedStrings()
+    reader = _SharedStrings(limit)
     _parse(archive, part, reader.start, reader.end, reader.text)
     return reader.strings
 
@@ -248,10 +281,20 @@ CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]+)$")
 class _SheetReader(_TextCollector):
     """expat handlers that fill a SheetGrid from a worksheet part, one cell at a time."""
 
-    def __init__(self, strings: list[str], date_styles: set[int], duration_styles: set[int], epoch: datetime):
+    def __init__(
+        self,
+        strings: list[str],
+        date_styles: set[int],
+        duration_styles: set[int],
+        epoch: datetime,
+        limits: SheetLimits = NO_LIMITS,
+    ):
         super().__init__()
         self.grid = SheetGrid()
         self.strings, self.date_styles, self.duration_styles, self.epoch = strings, date_styles, duration_styles, epoch
+        self.limits = limits
+        self.rows_with_values = 0
+        self.last_value_row = 0  # the row of the last value kept, to count the rows that hold one
         self.row = self.column = self.style = 0
         self.kind = "n"
         self.formula: list[str] | None = None
@@ -287,6 +330,10 @@ class _SheetReader(_TextCollector):
             min_col, min_row, max_col, max_row = range_boundaries(reference)
             if None in (min_col, min_row, max_col, max_row) or min_col > max_col or min_row > max_row:
                 raise XlsxFormatError(f"merged range {reference!r} is not a block of cells")
+            allowance = self.limits.merged_allowance
+            # Bounded before the range is kept: a million one-cell ranges stop here, at the allowance.
+            if allowance is not None and len(self.grid.merged) >= len(self.grid.values) + allowance:
+                raise SheetTooLarge("merged", len(self.grid.values) + allowance, min_row)
             self.grid.merged.append(MergedRange(reference, min_row, min_col, max_row, max_col))
 
     def end(self, element):
@@ -326,6 +373,13 @@ class _SheetReader(_TextCollector):
                 value = text
         if value is None:
             return
+        if self.row != self.last_value_row:
+            self.last_value_row = self.row
+            self.rows_with_values += 1
+            if self.limits.max_rows is not None and self.rows_with_values > self.limits.max_rows:
+                raise SheetTooLarge("rows", self.limits.max_rows, self.row)
+        if self.limits.max_cells is not None and len(self.grid.values) >= self.limits.max_cells:
+            raise SheetTooLarge("cells", self.limits.max_cells, self.row)
         self.grid.values[position] = value
         if self.row > self.grid.max_row:
             self.grid.max_row = self.row
@@ -333,10 +387,11 @@ class _SheetReader(_TextCollector):
             self.grid.max_column = self.column
 
 
-def read_first_sheet(archive: zipfile.ZipFile) -> SheetGrid:
-    """Read the first worksheet of an opened workbook archive."""
+def read_first_sheet(archive: zipfile.ZipFile, limits: SheetLimits = NO_LIMITS) -> SheetGrid:
+    """Read the first worksheet of an opened workbook archive; raise SheetTooLarge past `limits`."""
     sheet_part, strings_part, styles_part, epoch = _workbook_parts(archive)
     date_styles, duration_styles = _date_styles(archive, styles_part)
-    reader = _SheetReader(_shared_strings(archive, strings_part), date_styles, duration_styles, epoch)
+    strings = _shared_strings(archive, strings_part, limits.max_cells)
+    reader = _SheetReader(strings, date_styles, duration_styles, epoch, limits)
     _parse(archive, sheet_part, reader.start, reader.end, reader.text)
     return reader.grid

@@ -4,6 +4,7 @@ Export writes it; import reads the same layout back, reports every problem by ro
 and changes nothing unless the whole file is right. Rows are matched to measures by 施策番号.
 """
 
+import bisect
 import io
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from suishin.core.audit import audit_record
 from suishin.core.bulk import bulk_insert
-from suishin.core.spreadsheets import cell_name, cell_text, unescape_formula
+from suishin.core.import_problems import ImportProblem, ProblemCollector, quoted
+from suishin.core.spreadsheets import cell_text, unescape_formula
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
 from suishin.core.xlsx import SheetGrid
 from suishin.tenants.actor import Actor
@@ -117,17 +119,6 @@ def roadmap_xlsx_bytes(plan: Plan) -> bytes:
 
 
 @dataclass
-class ImportProblem:
-    row: int
-    column: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = cell_name(self.row, self.column) if self.column else f"{self.row}行目"
-        return f"{where}: {self.message}"
-
-
-@dataclass
 class ImportedSpan:
     label: str
     start_fy: int
@@ -148,7 +139,8 @@ class ImportedMeasure:
 @dataclass
 class RoadmapImport:
     measures: list[ImportedMeasure]
-    problems: list[ImportProblem]
+    problems: list[ImportProblem]  # at most MAX_PROBLEMS, then one line with the number left out
+    problem_count: int = 0  # every problem found, kept or not
 
 
 def _text(value) -> str:
@@ -162,30 +154,34 @@ def _text(value) -> str:
 def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapImport:
     """Read a 工程表 sheet against `plan`; return its rows and every problem found.
 
-    `progress`, if given, is called now and then with the share of rows read (0.0–1.0).
+    `progress`, if given, is called now and then with the share of rows read (0.0–1.0). However many
+    problems the sheet has, the first MAX_PROBLEMS are kept and the others counted (core/import_problems.py).
     """
-    problems: list[ImportProblem] = []
+    problems = ProblemCollector()
+    problem = problems.add
 
-    def problem(row: int, column: int | None, message: str) -> None:
-        problems.append(ImportProblem(row, column, message))
-
-    # Header: the fixed columns, then fiscal years, then the note column.
+    # Header: the fixed columns, then fiscal years, then the note column. A wrong header is reported and
+    # the rows are still checked, by the columns that could be read.
     for column, expected in enumerate(FIXED_HEADERS, start=1):
         found = _text(sheet.value(HEADER_ROW, column))
         if found != expected:
             problem(
                 HEADER_ROW,
                 column,
-                _("見出しは「%(expected)s」のはずですが「%(found)s」です。") % {"expected": expected, "found": found},
+                _("見出しは「%(expected)s」のはずですが「%(found)s」です。")
+                % {"expected": expected, "found": quoted(found)},
             )
+    headers = {column: _text(value) for (row, column), value in sheet.values.items() if row == HEADER_ROW}
+    last_header = max((column for column, text in headers.items() if text), default=0)
     year_columns: dict[int, int] = {}
+    unread_years: list[int] = []  # year columns whose header could not be read: their cells are not checked
     note_column = None
-    column = FIRST_YEAR_COLUMN
-    while column <= sheet.max_column:
-        header = _text(sheet.value(HEADER_ROW, column))
+    for column in range(FIRST_YEAR_COLUMN, last_header + 1):
+        header = headers.get(column, "")
         if header == NOTE_HEADER:
             note_column = column
             break
+        unread_years.append(column)
         if not header:
             problem(HEADER_ROW, column, _("年度の見出しが空です。"))
         else:
@@ -200,7 +196,7 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
                         column,
                         _("「%(text)s」は計画期間（%(start)s〜%(end)s）の外です。")
                         % {
-                            "text": header.replace("\n", ""),
+                            "text": quoted(header.replace("\n", "")),
                             "start": fiscal_year_label(plan.start_fy),
                             "end": fiscal_year_label(plan.end_fy),
                         },
@@ -209,11 +205,27 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
                     problem(HEADER_ROW, column, _("%(year)s年度の列が重複しています。") % {"year": year})
                 else:
                     year_columns[column] = year
-        column += 1
+                    unread_years.pop()
     if note_column is None:
         problem(HEADER_ROW, None, _("見出し「%(header)s」の列がありません。") % {"header": NOTE_HEADER})
-    if problems:
-        return RoadmapImport([], problems)
+    last_column = note_column or max(last_header, FIRST_YEAR_COLUMN - 1)
+
+    # Columns the layout does not have (a 柱 column after 参考・備考, text in K): refused, once per column,
+    # at its first cell, for their content would otherwise be dropped without a word.
+    unknown: dict[int, int] = {}  # column → the first row, from the header row on, with a value in it
+    for (row, column), value in sheet.values.items():
+        if column > last_column and row >= HEADER_ROW and row < unknown.get(column, row + 1) and _text(value):
+            unknown[column] = row
+    for column, row in sorted(unknown.items()):
+        where = {"column": get_column_letter(column), "last": get_column_letter(last_column)}
+        if row == HEADER_ROW:
+            message = _(
+                "見出し「%(header)s」の列（%(column)s列）はこの様式にない列です。取り込めるのは%(last)s列までです。"
+            )
+            where["header"] = quoted(headers[column])
+        else:
+            message = _("%(column)s列は見出しのない、この様式にない列です。値を入れられるのは%(last)s列までです。")
+        problem(row, column, message % where)
 
     # Spans: merged cells across year columns on one row; a single cell is a one-year span.
     merged_tops: dict[tuple[int, int], int] = {}
@@ -228,6 +240,9 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
                 _("縦に結合されたセルは使えません（%(range)s）。") % {"range": merged.coord},
             )
             continue
+        later = bisect.bisect_left(unread_years, merged.min_col)
+        if later < len(unread_years) and unread_years[later] <= merged.max_col:
+            continue  # it spans a year column whose header is wrong, which is reported already
         if merged.min_col not in year_columns or merged.max_col not in year_columns:
             problem(
                 merged.min_row,
@@ -243,12 +258,12 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
     known_numbers = set(plan.measures.values_list("number", flat=True))
     formula_columns: dict[int, list[int]] = {}
     for row, column in sorted(sheet.formulas):
-        if column <= note_column:
+        if column <= last_column:
             formula_columns.setdefault(row, []).append(column)
     title_length = Measure._meta.get_field("title").max_length
     label_length = RoadmapEntry._meta.get_field("label").max_length
     cell = sheet.values.get
-    columns = range(1, note_column + 1)
+    columns = range(1, last_column + 1)
     by_key: dict[str, ImportedMeasure] = {}
     measures: list[ImportedMeasure] = []
     data_rows = sorted({row for row, _column in sheet.values if row >= FIRST_DATA_ROW})  # a file may skip rows
@@ -261,7 +276,7 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
         for column in formula_columns.get(row, ()):
             problem(row, column, _("数式は取り込めません。値を入力してください。"))
         number, area_title, title, department_text = (_text(values[i]) for i in range(4))
-        note = _text(values[note_column - 1])
+        note = _text(values[note_column - 1]) if note_column else ""
         if number and number not in known_numbers:
             problem(
                 row,
@@ -294,12 +309,11 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
             if (row, column) in covered:
                 continue
             label = _text(values[column - 1])
-            last_column = merged_tops.get((row, column), column)
             if not label:
                 continue
             if len(label) > label_length:
                 problem(row, column, _("工程の内容が長すぎます（200文字以内）。"))
-            spans.append(ImportedSpan(label, year, year_columns[last_column]))
+            spans.append(ImportedSpan(label, year, year_columns[merged_tops.get((row, column), column)]))
         key = number or f"new:{area_title}:{title}"
         existing = by_key.get(key)
         if existing is None:
@@ -317,7 +331,7 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
         existing.spans.extend(spans)
         if note and not existing.note:
             existing.note = note
-    return RoadmapImport(measures, problems)
+    return RoadmapImport(measures, problems.result(), problems.count)
 
 
 @transaction.atomic

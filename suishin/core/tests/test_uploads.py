@@ -2,7 +2,10 @@
 or by the reader, which refuses DTDs (suishin/core/xlsx.py), and nothing is saved."""
 
 import io
+import json
+import re
 import time
+import tracemalloc
 import zipfile
 
 import openpyxl
@@ -10,7 +13,8 @@ import openpyxl.xml
 import pytest
 from django.urls import reverse
 
-from suishin.core.uploads import UploadError, open_xlsx_upload
+from suishin.core.models import Job
+from suishin.core.uploads import MAX_SHEET_ROWS, UploadError, open_xlsx_upload, read_xlsx_grid
 from suishin.plans.snapshots import plan_snapshot
 
 MINIMAL_PARTS = {
@@ -106,3 +110,85 @@ def test_import_page_shows_the_message_and_saves_nothing(client, cast, plan, nam
         assert "入力内容を確認してください" in html
     assert message in html
     assert plan_snapshot(plan) == before
+
+
+def peak_traced_bytes(function) -> tuple[int, object]:
+    """Call `function`; return the peak of memory Python allocated meanwhile, and what it raised or returned."""
+    tracemalloc.start()
+    try:
+        try:
+            outcome = function()
+        except Exception as error:  # noqa: BLE001 - the caller asserts which
+            outcome = error
+        return tracemalloc.get_traced_memory()[1], outcome
+    finally:
+        tracemalloc.stop()
+
+
+def test_340000_rows_stop_at_the_row_limit_and_cost_little_memory():
+    from bench.scenarios import many_rows_file
+
+    data = many_rows_file(340_000)
+    assert len(data) < 2 * 1024 * 1024
+    peak, outcome = peak_traced_bytes(lambda: read_xlsx_grid(data))
+    assert isinstance(outcome, UploadError)
+    assert f"{MAX_SHEET_ROWS + 1:,}行目で読むのをやめました" in str(outcome)
+    assert f"{MAX_SHEET_ROWS:,} 行まで" in str(outcome)
+    assert peak < 30 * 1024 * 1024  # every row kept would be some 100 MB
+
+
+def test_a_million_merged_ranges_are_refused_and_cost_little_memory():
+    from bench.scenarios import many_merged_ranges_file
+
+    data = many_merged_ranges_file(1_000_000)
+    peak, outcome = peak_traced_bytes(lambda: read_xlsx_grid(data))
+    assert isinstance(outcome, UploadError) and "結合セルが多すぎる" in str(outcome)
+    assert peak < 30 * 1024 * 1024  # every range kept would be some 200 MB
+
+
+def test_a_sheet_at_the_row_limit_is_read_whole():
+    from bench.scenarios import many_rows_file
+
+    assert len(read_xlsx_grid(many_rows_file(MAX_SHEET_ROWS)).values) == MAX_SHEET_ROWS
+
+
+def test_oversized_import_ends_its_job_with_one_short_message(client, cast, plan):
+    from bench.scenarios import many_rows_file
+
+    client.force_login(cast.town.users["secretariat"])
+    before = plan_snapshot(plan)
+    upload = io.BytesIO(many_rows_file(340_000))
+    upload.name = "roadmap.xlsx"
+    response = client.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": upload}, follow=True)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert len(job.result["problems"]) == 1 and "5,000 行まで" in job.result["problems"][0]
+    assert len(json.dumps(job.result, ensure_ascii=False).encode()) < 1_000
+    assert "5,000 行まで" in response.content.decode()
+    assert plan_snapshot(plan) == before
+
+
+def exported_workbook_with(extra_parts: dict[str, bytes]) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    return xlsx_with({name: source.read(name) for name in source.namelist()} | extra_parts)
+
+
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ("xl/vbaProject.bin", "マクロ（xl/vbaProject.bin）を含むExcelファイルは取り込めません"),
+        ("xl/externalLinks/externalLink1.xml", "外部リンク（xl/externalLinks/externalLink1.xml）を含む"),
+        (
+            "xl/externalLinks/_rels/externalLink1.xml.rels",
+            "外部リンク（xl/externalLinks/_rels/externalLink1.xml.rels）",
+        ),
+    ],
+)
+def test_macros_and_external_links_are_refused_by_name(part, message):
+    data = exported_workbook_with({part: b"<x/>" if part.endswith("rels") or part.endswith("xml") else b"\xd0\xcf"})
+    with pytest.raises(UploadError, match=re.escape(message)):
+        open_xlsx_upload(io.BytesIO(data))

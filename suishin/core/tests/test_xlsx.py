@@ -2,6 +2,7 @@
 
 import io
 import time
+import tracemalloc
 import zipfile
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from suishin.core.uploads import UploadError, read_xlsx_grid
-from suishin.core.xlsx import XmlDeclarationRefused, read_first_sheet
+from suishin.core.xlsx import SheetLimits, SheetTooLarge, XmlDeclarationRefused, read_first_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -320,3 +321,73 @@ def test_lowercase_references_and_a_true_1904_flag_read_as_openpyxl_reads_them()
         for name, content in parts.items():
             archive.writestr(name, content)
     assert ours(buffer.getvalue()).values == {(1, 1): datetime(2026, 4, 1)}
+
+
+def test_the_reader_stops_after_its_row_limit():
+    from bench.scenarios import many_rows_file
+
+    with zipfile.ZipFile(io.BytesIO(many_rows_file(50))) as archive:
+        assert len(read_first_sheet(archive, SheetLimits(max_rows=50)).values) == 50
+        with pytest.raises(SheetTooLarge) as error:
+            read_first_sheet(archive, SheetLimits(max_rows=10))
+    assert (error.value.what, error.value.limit, error.value.row) == ("rows", 10, 11)
+
+
+def test_rows_without_values_do_not_count_towards_the_row_limit():
+    rows = (
+        "".join(f'<row r="{r}"><c r="A{r}" s="0"/></row>' for r in range(1, 100))
+        + '<row r="100"><c r="A100"><v>1</v></c></row>'
+    )
+    with zipfile.ZipFile(io.BytesIO(handmade(rows))) as archive:
+        assert read_first_sheet(archive, SheetLimits(max_rows=1)).values == {(100, 1): 1}
+
+
+def test_the_reader_stops_after_its_cell_limit():
+    row = '<row r="1">' + "".join(f'<c r="{c}1"><v>1</v></c>' for c in "ABCDEFGH") + "</row>"
+    with zipfile.ZipFile(io.BytesIO(handmade(row))) as archive:
+        with pytest.raises(SheetTooLarge) as error:
+            read_first_sheet(archive, SheetLimits(max_cells=5))
+    assert (error.value.what, error.value.limit) == ("cells", 5)
+
+
+def test_merged_ranges_are_bounded_by_the_cells_holding_values():
+    cells = '<row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>2</v></c></row>'
+
+    def merges(count):
+        ranges = "".join(f'<mergeCell ref="A{r}:B{r}"/>' for r in range(1, count + 1))
+        return handmade(cells, merge_cells=f'<mergeCells count="{count}">{ranges}</mergeCells>')
+
+    limits = SheetLimits(merged_allowance=3)
+    assert len(ours_with(merges(5), limits).merged) == 5  # two cells with values, three more allowed
+    with pytest.raises(SheetTooLarge) as error:
+        ours_with(merges(6), limits)
+    assert (error.value.what, error.value.limit) == ("merged", 5)
+
+
+def test_shared_strings_are_bounded_by_the_cell_limit():
+    strings = "".join(f"<si><t>{i}</t></si>" for i in range(10))
+    data = handmade('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared_strings=strings)
+    assert ours_with(data, SheetLimits(max_cells=10)).values == {(1, 1): "0"}
+    with pytest.raises(SheetTooLarge) as error:
+        ours_with(data, SheetLimits(max_cells=9))
+    assert error.value.what == "strings"
+
+
+def test_a_far_cell_allocates_nothing_for_the_rectangle_it_claims():
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "x"
+    workbook.active["XFD1048576"] = "y"
+    data = saved(workbook)
+    tracemalloc.start()
+    try:
+        grid = read_xlsx_grid(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(data) < 6_000 and len(grid.values) == 2
+    assert peak < 2 * 1024 * 1024
+
+
+def ours_with(data: bytes, limits):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return read_first_sheet(archive, limits)

@@ -1,11 +1,15 @@
 import io
+import json
 import re
 import time
 import zipfile
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
+from suishin.core.import_problems import MAX_PROBLEMS
+from suishin.core.models import Job
 from suishin.core.uploads import UploadError, open_xlsx_upload
 from suishin.plans import services
 from suishin.plans.models import Measure, RoadmapEntry
@@ -264,3 +268,75 @@ def test_reimporting_spans_added_out_of_year_order_changes_nothing(cast, plan):
     assert summary["updated"] == 0 and summary["created"] == 0
     measure.refresh_from_db()
     assert measure.version == version
+
+
+def test_problems_beyond_the_first_200_are_counted_not_kept(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    first = sheet.max_row + 1
+    for row in range(first, first + 300):  # each row: an unknown area and an empty 施策名
+        sheet.cell(row, 2, "ない重点取組事項")
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
+    assert imported.problem_count >= 600
+    assert len(imported.problems) == MAX_PROBLEMS + 1
+    assert str(imported.problems[0]).startswith(f"{first}行目 B列")
+    assert str(imported.problems[-1]).startswith(f"ほか {imported.problem_count - MAX_PROBLEMS:,} 件の問題があります")
+
+
+def test_a_failed_import_job_stores_a_small_result(client, cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    first = sheet.max_row + 1
+    for row in range(first, first + 150):  # two problems a row, each quoting a long text
+        text = "".join(chr(0x4E00 + (i * 7919 + row) % 20_000) for i in range(1_000))  # that does not compress
+        sheet.cell(row, 1, "9" + text)
+        sheet.cell(row, 2, text)
+    client.force_login(cast.town.users["secretariat"])
+    client.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": named_upload(workbook)})
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert len(job.result["problems"]) == MAX_PROBLEMS + 1
+    assert len(json.dumps(job.result, ensure_ascii=False).encode()) < 150_000
+
+
+def named_upload(workbook) -> io.BytesIO:
+    upload = as_upload(workbook)
+    upload.name = "roadmap.xlsx"
+    return upload
+
+
+def test_text_in_a_column_the_layout_does_not_have_is_refused_naming_it(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    assert sheet.cell(HEADER_ROW, 10).value == "参考・備考"  # J: the layout ends here
+    sheet.cell(FIRST_DATA_ROW + 1, 11).value = "メモ"
+    sheet.cell(FIRST_DATA_ROW + 2, 11).value = "もう一つ"
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert problems == [
+        f"{FIRST_DATA_ROW + 1}行目 K列: K列は見出しのない、この様式にない列です。値を入れられるのはJ列までです。"
+    ]
+
+
+def test_a_column_added_after_the_note_column_is_refused_by_its_header(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    sheet.cell(HEADER_ROW, 11).value = "柱"
+    sheet.cell(FIRST_DATA_ROW, 11).value = "デジタル基盤"
+    before = plan_snapshot(plan)
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert len(problems) == 1
+    assert problems[0].startswith("2行目 K列: 見出し「柱」の列（K列）はこの様式にない列です")
+    assert plan_snapshot(plan) == before
+
+
+def test_a_wrong_year_header_does_not_hide_the_row_problems(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    sheet.cell(HEADER_ROW, 6).value = "令和9年度"  # F: outside the plan's period
+    sheet.cell(FIRST_DATA_ROW, 4).value = "存在しない課"
+    sheet.cell(FIRST_DATA_ROW + 1, 5).value = "x" * 201  # E: a year column still read
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert any(p.startswith("2行目 F列") and "計画期間" in p for p in problems)
+    assert any(p.startswith("3行目 D列") and "存在しない課" in p for p in problems)
+    assert any(p.startswith("4行目 E列") and "長すぎます" in p for p in problems)
+    assert not any("結合" in p for p in problems)  # the span F3:I3 crosses the unread column: not reported again
