@@ -10,6 +10,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@# The PDF tests draw pages with poppler-utils (pdftoppm, pdffonts); typst itself needs nothing beyond pip.
+	@command -v pdftoppm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || echo "note: install poppler-utils for the PDF tests (apt-get install poppler-utils)"
 	touch $(STAMP)
 
 migrate: $(STAMP)
