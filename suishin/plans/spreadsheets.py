@@ -341,7 +341,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     Measures whose row says what the plan already says are left alone (an edited file usually changes a
     few rows); the others are written in bulk, in a fixed number of statements whatever the file's size.
     """
-    from .services import free_measure_number, outline_changed
+    from .services import MeasureNumbering, outline_changed
 
     require_plan_editor(actor, "roadmap.import", plan)
     if imported.problems:
@@ -354,7 +354,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
         )
     }
     current = _current_owners_and_spans([values[1] for values in existing.values()])
-    taken = set(existing)
+    numbering = MeasureNumbering((values[2], number) for number, values in existing.items())
     last_position: dict[int, int] = {}
     for _number, _pk, area_id, position, _title, _note in existing.values():
         last_position[area_id] = max(last_position.get(area_id, 0), position)
@@ -371,7 +371,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
                 organization=plan.organization,
                 plan=plan,
                 priority_area=area,
-                number=free_measure_number(area, taken),
+                number=numbering.next_for(area),
                 position=last_position[area.pk],
                 title=row.title,
                 national_kpi_note=row.note,
