@@ -223,13 +223,13 @@ def phase(size: int) -> dict:
         result = {
             "scenarios": scenarios,
             "import": import_scenario(town, opener),
+            "oversized_import": oversized_import_scenario(town, opener, server),
             "seed_s": seed_seconds,
         }
         result["rss_mb"], result["workers"] = worker_rss()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-            "oversized_import": oversized_import_scenario(town, opener, server),
     return result
 
 
@@ -546,27 +546,6 @@ def import_scenario(town, opener, runs: int = 5) -> dict:
     }
 
 
-def worker_rss() -> tuple[float, int]:
-    """Return the largest resident memory of the gunicorn workers (MB) and how many there are."""
-    out = subprocess.run(["pgrep", "-f", "gunicorn config.wsgi"], capture_output=True, text=True)
-    rss = []
-    for pid in out.stdout.split():
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    workers = max(len(rss) - 1, 0)  # one of them is the master
-    return (max(rss) if rss else 0.0), workers
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--phase":
-        print(json.dumps(phase(int(sys.argv[2]))))
-    elif sys.argv[1:] == ["--probe"]:
-        probe()
-    else:
-        main()
 def oversized_import_scenario(town, opener, server) -> list[dict]:
     """Upload files that are small but hold far more than a 工程表 (340,000 rows; 1,000,000 merged ranges).
 
@@ -659,3 +638,24 @@ def oversized_import_scenario(town, opener, server) -> list[dict]:
     return results
 
 
+def worker_rss() -> tuple[float, int]:
+    """Return the largest resident memory of the gunicorn workers (MB) and how many there are."""
+    out = subprocess.run(["pgrep", "-f", "gunicorn config.wsgi"], capture_output=True, text=True)
+    rss = []
+    for pid in out.stdout.split():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    workers = max(len(rss) - 1, 0)  # one of them is the master
+    return (max(rss) if rss else 0.0), workers
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--phase":
+        print(json.dumps(phase(int(sys.argv[2]))))
+    elif sys.argv[1:] == ["--probe"]:
+        probe()
+    else:
+        main()
