@@ -27,6 +27,7 @@ from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
 from .access import require_plan_editor
+from .forms import MeasureForm
 from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
 from .selectors import plan_outline, roadmap_lanes
 
@@ -35,6 +36,8 @@ NOTE_HEADER = "参考・備考"
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
 FIRST_YEAR_COLUMN = len(FIXED_HEADERS) + 1
 DEPARTMENT_SEPARATORS = re.compile(r"[、,，;；\n]+")
+# The measure form's rule for 担当課 (required, with its message): a file and the form say the same.
+OWNERS_FIELD = MeasureForm.base_fields["departments"]
 
 _thin = Side(style="thin", color="666666")
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -282,13 +285,13 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
                 row,
                 1,
                 _("施策番号「%(number)s」はこの計画にありません。新しい施策は番号を空欄にしてください。")
-                % {"number": number},
+                % {"number": quoted(number)},
             )
         if area_title not in areas:
             problem(
                 row,
                 2,
-                _("重点取組事項「%(title)s」はこの計画にありません。") % {"title": area_title}
+                _("重点取組事項「%(title)s」はこの計画にありません。") % {"title": quoted(area_title)}
                 if area_title
                 else _("重点取組事項が空です。"),
             )
@@ -296,14 +299,15 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
             problem(row, 3, _("施策名が空です。"))
         elif len(title) > title_length:
             problem(row, 3, _("施策名が長すぎます（200文字以内）。"))
-        owners = []
+        owners, unknown_owners = [], False
         for name in (n.strip() for n in DEPARTMENT_SEPARATORS.split(department_text)):
             if not name:
                 continue
             if name in departments:
                 owners.append(departments[name])
             else:
-                problem(row, 4, _("担当課「%(name)s」は登録されていません。") % {"name": name})
+                unknown_owners = True
+                problem(row, 4, _("担当課「%(name)s」は登録されていません。") % {"name": quoted(name)})
         spans = []
         for column, year in year_columns.items():
             if (row, column) in covered:
@@ -317,6 +321,8 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
         key = number or f"new:{area_title}:{title}"
         existing = by_key.get(key)
         if existing is None:
+            if OWNERS_FIELD.required and not owners and not unknown_owners:
+                problem(row, 4, str(OWNERS_FIELD.error_messages["required"]))
             imported = ImportedMeasure(row, number, area_title, title, owners, note, spans)
             by_key[key] = imported
             measures.append(imported)

@@ -340,3 +340,20 @@ def test_a_wrong_year_header_does_not_hide_the_row_problems(cast, plan):
     assert any(p.startswith("3行目 D列") and "存在しない課" in p for p in problems)
     assert any(p.startswith("4行目 E列") and "長すぎます" in p for p in problems)
     assert not any("結合" in p for p in problems)  # the span F3:I3 crosses the unread column: not reported again
+
+
+def test_a_measure_without_a_department_is_refused_as_the_form_refuses_it(cast, plan):
+    from suishin.plans.forms import MeasureForm
+
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    row = sheet.max_row + 1
+    for column, value in enumerate(["", "重点取組事項1", "担当のない施策", ""], start=1):
+        sheet.cell(row, column, value)
+    sheet.cell(FIRST_DATA_ROW, 4).value = None  # an existing measure's owners emptied
+    count = Measure.objects.count()
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    required = str(MeasureForm.base_fields["departments"].error_messages["required"])
+    assert f"{row}行目 D列: {required}" in problems
+    assert f"{FIRST_DATA_ROW}行目 D列: {required}" in problems
+    assert Measure.objects.count() == count
