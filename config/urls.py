@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit-log/", tenant_views.audit_log, name="audit_log"),
     path("organization/", tenant_views.choose_organization, name="choose_organization"),
     path("plans/", include("suishin.plans.urls")),
+    path("notices/", include("suishin.notices.urls")),
 ]
 
 handler400 = "suishin.core.views.bad_request"

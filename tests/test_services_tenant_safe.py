@@ -21,6 +21,7 @@ import suishin
 from suishin.core.models import AuditLog
 from suishin.core.service import SERVICES
 from suishin.core.uploads import read_xlsx_grid
+from suishin.notices.models import MailPreference, Notice
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department, Membership, Organization, Role
@@ -53,6 +54,17 @@ def imported_roadmap(plan):
     from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_xlsx_bytes
 
     return parse_roadmap_sheet(plan, read_xlsx_grid(roadmap_xlsx_bytes(plan)))
+
+
+def own_notice(town):
+    return Notice.objects.create(
+        organization=town.organization,
+        recipient=town.users["secretariat"],
+        kind="task",
+        verb="x.y",
+        summary="s",
+        url="/",
+    )
 
 
 # Each case: (town A's plan, town A, town B) -> keyword arguments that name town A's objects. The
@@ -133,6 +145,12 @@ CASES: dict[str, Builder] = {
         "username": "intruder",
         "password": "correct-horse-battery",
         "role": Role.SECRETARIAT,
+    },
+    "suishin.notices.services.notice_mark_read": lambda plan, town, other: {"notice": own_notice(town)},
+    "suishin.notices.services.notices_mark_all_read": lambda plan, town, other: {"organization": town.organization},
+    "suishin.notices.services.mail_preference_update": lambda plan, town, other: {
+        "preference": MailPreference.objects.create(organization=town.organization, user=town.users["secretariat"]),
+        "kinds": set(),
     },
 }
 

@@ -60,6 +60,11 @@ CASES = {
     "plans:revision_publish": Case("plan", SECRETARIAT, SECRETARIAT),
     "plans:revision_compare": Case("plan", EVERYONE, set()),
     "plans:revision_detail": Case("revision", EVERYONE, set()),
+    # Each user's own notices; another user's or town's notice: suishin/notices/tests/test_views.py.
+    "notices:notice_list": Case(None, EVERYONE, set()),
+    "notices:notice_mark_read": Case(None, set(), EVERYONE),  # the notice id is in the POST body
+    "notices:notice_mark_all_read": Case(None, set(), EVERYONE),
+    "notices:mail_preferences": Case(None, EVERYONE, EVERYONE),
 }
 
 

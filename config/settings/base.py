@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "suishin.accounts",
     "suishin.tenants",
     "suishin.plans",
+    "suishin.notices",
     "suishin.portal",
     "suishin.demo",
     "django_tasks",
@@ -138,6 +139,12 @@ SESSION_ABSOLUTE_AGE = 10 * 60 * 60
 LOGIN_URL_PATH = "/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Mail (notices and reminders): printed to the console unless production sets SMTP (production.py).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "suishin@localhost"
+# Where the app is reached, for the links in mail (a mail reader has no page to be relative to).
+SUISHIN_BASE_URL = "http://127.0.0.1:8000"
 
 LANGUAGE_CODE = "ja"
 # Each language is named in itself, as language switches usually are.

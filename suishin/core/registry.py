@@ -4,8 +4,9 @@ Apps register from their AppConfig.ready(); the base template and the portal rea
 a new capability appears in the menu and on the home page without the shell knowing it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,15 @@ def send_notice(notice: Notice) -> None:
     """Hand `notice` to every registered delivery (none yet: the sender's own records are the trace)."""
     for hook in notice_hooks:
         hook(notice)
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+# (day) -> the Notices of kind "deadline" due on `day`; `manage.py send_reminders` sends them.
+reminder_providers: list[Callable[[date], Iterable[Notice]]] = []
+
+
+def register_reminder_provider(provider: Callable[[date], Iterable[Notice]]) -> None:
+    """Let an app say what is due: `provider(day)` returns the deadline Notices to send on `day`."""
+    if provider not in reminder_providers:
+        reminder_providers.append(provider)
