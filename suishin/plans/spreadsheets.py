@@ -328,11 +328,16 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
             measures.append(imported)
             continue
         if (existing.area_title, existing.title) != (area_title, title):
+            # Rows with one number are the lanes of one measure; another 施策名 or area makes it a second
+            # measure under a number already taken.
             problem(
                 row,
-                3,
-                _("施策番号「%(number)s」が%(first)s行目と違う施策名・重点取組事項になっています。")
-                % {"number": number, "first": existing.row},
+                1,
+                _(
+                    "施策番号「%(number)s」が重複しています（%(first)s行目の施策と施策名・重点取組事項が違います）。"
+                    "同じ施策の工程を複数の行に書くときは、施策番号・重点取組事項・施策名をそろえてください。"
+                )
+                % {"number": quoted(number), "first": existing.row},
             )
         existing.spans.extend(spans)
         if note and not existing.note:

@@ -357,3 +357,17 @@ def test_a_measure_without_a_department_is_refused_as_the_form_refuses_it(cast, 
     assert f"{row}行目 D列: {required}" in problems
     assert f"{FIRST_DATA_ROW}行目 D列: {required}" in problems
     assert Measure.objects.count() == count
+
+
+def test_a_duplicate_measure_number_is_refused_with_row_and_column(cast, plan):
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    number = sheet.cell(FIRST_DATA_ROW, 1).value
+    row = sheet.max_row + 1
+    for column, value in enumerate([number, "重点取組事項1", "別の施策", cast.town.departments[1].name], start=1):
+        sheet.cell(row, column, value)
+    before = plan_snapshot(plan)
+    problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{row}行目 A列: 施策番号「{number}」が重複しています（{FIRST_DATA_ROW}行目の施策")
+    assert plan_snapshot(plan) == before
