@@ -21,6 +21,7 @@ from suishin.core.audit import audit_record
 from suishin.core.bulk import bulk_insert
 from suishin.core.import_problems import ImportProblem, ProblemCollector, quoted
 from suishin.core.spreadsheets import cell_text, unescape_formula
+from suishin.core.text_input import clean_text
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
 from suishin.core.xlsx import SheetGrid
 from suishin.tenants.actor import Actor
@@ -147,11 +148,13 @@ class RoadmapImport:
 
 
 def _text(value) -> str:
+    """Return a cell's text as the app stores text: through the one input cleaner (LF line endings, no
+    control characters such as the vertical tab Word pastes, which the reader decodes from 「_x000B_」)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(unescape_formula(value)).strip()
+    return clean_text(str(unescape_formula(value))).strip()
 
 
 def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapImport:

@@ -371,3 +371,20 @@ def test_a_duplicate_measure_number_is_refused_with_row_and_column(cast, plan):
     assert len(problems) == 1
     assert problems[0].startswith(f"{row}行目 A列: 施策番号「{number}」が重複しています（{FIRST_DATA_ROW}行目の施策")
     assert plan_snapshot(plan) == before
+
+
+def test_imported_text_goes_through_the_input_cleaner(cast, plan):
+    """Excel keeps a vertical tab pasted from Word as 「_x000B_」, which the reader decodes: it is not stored."""
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    row = sheet.max_row + 1
+    for column, value in enumerate(
+        ["", "重点取組事項1", "縦タブ_x000B_の施策", cast.town.departments[1].name], start=1
+    ):
+        sheet.cell(row, column, value)
+    sheet.cell(row, 5, "検討_x000B_開始")
+    sheet.cell(row, 10, "一行目_x000D_\n二行目")
+    assert import_workbook(cast, plan, workbook).problems == []
+    added = plan.measures.get(title="縦タブの施策")
+    assert [e.label for e in added.roadmap_entries.all()] == ["検討開始"]
+    assert added.national_kpi_note == "一行目\n二行目"
