@@ -9,7 +9,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +19,12 @@ from openpyxl.utils import get_column_letter
 from suishin.core.audit import audit_record
 from suishin.core.bulk import bulk_insert
 from suishin.core.import_problems import ImportProblem, ProblemCollector, quoted
+from suishin.core.service import service
 from suishin.core.spreadsheets import cell_text, unescape_formula
 from suishin.core.text_input import clean_text
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
 from suishin.core.xlsx import SheetGrid
+from suishin.tenants.access import require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
@@ -348,7 +349,7 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
     return RoadmapImport(measures, problems.result(), problems.count)
 
 
-@transaction.atomic
+@service
 def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -> dict:
     """Apply a problem-free import: update measures by 施策番号, add new ones, replace their owners and spans.
 
@@ -357,6 +358,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     """
     from .services import MeasureNumbering, outline_changed
 
+    require_same_organization(actor, "roadmap.import", plan)
     require_plan_editor(actor, "roadmap.import", plan)
     if imported.problems:
         raise ValueError("an import with problems is never applied")

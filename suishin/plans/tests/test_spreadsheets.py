@@ -6,10 +6,12 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
 from suishin.core.import_problems import MAX_PROBLEMS
-from suishin.core.models import Job
+from suishin.core.models import AuditLog, Job
 from suishin.core.uploads import UploadError, open_xlsx_upload
 from suishin.plans import services
 from suishin.plans.models import Measure, RoadmapEntry
@@ -388,3 +390,22 @@ def test_imported_text_goes_through_the_input_cleaner(cast, plan):
     added = plan.measures.get(title="縦タブの施策")
     assert [e.label for e in added.roadmap_entries.all()] == ["検討開始"]
     assert added.national_kpi_note == "一行目\n二行目"
+
+
+def test_another_towns_actor_cannot_apply_an_import_and_the_refusal_is_audited(cast, plan):
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(roadmap_workbook(plan))))
+    intruder = cast.other.actor("secretariat")
+    before = plan_snapshot(plan)
+    with pytest.raises(Http404):
+        roadmap_import_apply(actor=intruder, plan=plan, imported=imported)
+    assert plan_snapshot(plan) == before
+    refusal = AuditLog.objects.get(verb="authorization.denied")
+    assert refusal.organization == cast.other.organization
+    assert refusal.data["action"] == "roadmap.import" and refusal.data["reason"] == "other_organization"
+    assert not AuditLog.objects.filter(verb="roadmap.import").exists()
+
+
+def test_a_department_user_of_the_town_still_cannot_apply_an_import(cast, plan):
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(roadmap_workbook(plan))))
+    with pytest.raises(PermissionDenied):
+        roadmap_import_apply(actor=cast.town.actor("department"), plan=plan, imported=imported)
