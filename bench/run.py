@@ -104,6 +104,11 @@ def render(phases: dict, growth: dict | None = None) -> str:
         lines.append(
             f"- {size}: worker RSS after the run: max {phase['rss_mb']:.0f} MB over {phase['workers']} workers"
         )
+        if burst := phase.get("login_burst"):
+            lines.append(
+                f"- {size}: log-in burst of {burst['count']} from 16 connections: {burst['per_s']:.1f} log-ins/s, "
+                f"{burst['errors']} errors; peak RSS of one worker during it {burst['peak_rss_mb']:.0f} MB"
+            )
         lines.append(f"- {size}: seed {phase['seed_s']:.1f} s")
     if growth:
         small, large = min(phases), max(phases)
@@ -217,6 +222,7 @@ def phase(size: int) -> dict:
     try:
         opener, cookie = login(town)
         scenarios = [login_scenario(town)]
+        login_burst = login_burst_scenario(town, server)
         scenarios += [page_scenario(s, town, opener, cookie) for s in page_scenarios()]
         scenarios.append(measure_edit_scenario(town, opener))
         vacuum(os.environ["DATABASE_URL"])  # the edits left thousands of dead row versions behind
@@ -225,6 +231,7 @@ def phase(size: int) -> dict:
             "import": import_scenario(town, opener),
             "oversized_import": oversized_import_scenario(town, opener, server),
             "seed_s": seed_seconds,
+            "login_burst": login_burst,
         }
         result["rss_mb"], result["workers"] = worker_rss()
     finally:
@@ -432,6 +439,73 @@ def login_scenario(town) -> dict:
             return time.perf_counter() - started, response.status == 302, response
 
     return timed_threads("log in", attempt)
+
+
+LOGIN_BURST = int(os.environ.get("BENCH_LOGIN_BURST", "300"))
+
+
+def login_burst_scenario(town, server, count: int = LOGIN_BURST) -> dict:
+    """Log in `count` times at once from 16 threads (staff arriving at 8:30): form, then credentials.
+
+    Return the log-ins per second over the whole burst and the peak resident memory of any one gunicorn
+    worker during it, the cost the password hash sets. The peak is the kernel's high-water mark (VmHWM),
+    reset before the burst through /proc/<pid>/clear_refs, so nothing samples while it runs.
+    """
+    workers = _gunicorn_workers(server.pid)
+    for pid in workers:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # 5: reset the peak resident set size
+    todo = list(range(count))
+    lock = threading.Lock()
+    failures = [0]
+
+    def worker():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                todo.pop()
+            opener, _jar, request = login_form(town)
+            with opener.open(request) as response:
+                response.read()
+                if response.status != 302:
+                    with lock:
+                        failures[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    peaks = [_status_mb(pid, "VmHWM") for pid in workers]
+    result = {"count": count, "per_s": count / elapsed, "errors": failures[0]}
+    result["peak_rss_mb"] = max((p for p in peaks if p is not None), default=0.0)
+    print(f"  log-in burst: {result['per_s']:.1f}/s, worker peak {result['peak_rss_mb']:.0f} MB", file=sys.stderr)
+    return result
+
+
+def _gunicorn_workers(session: int) -> list[int]:
+    """Return the pids of this run's gunicorn workers (their parent, the master, left out).
+
+    Only processes of the server's own session count: another gunicorn on the machine is not ours.
+    """
+    out = subprocess.run(["pgrep", "-s", str(session), "-f", "gunicorn config.wsgi"], capture_output=True, text=True)
+    pids = {int(pid) for pid in out.stdout.split()}
+    parents = {}
+    for pid in pids:
+        try:
+            parents[pid] = int(re.search(r"PPid:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
+        except OSError:
+            continue
+    return [pid for pid, parent in parents.items() if parent in pids]
+
+
+def _status_mb(pid: int, key: str) -> float | None:
+    try:
+        return int(re.search(rf"{key}:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
+    except OSError:
+        return None
 
 
 def measure_edit_scenario(town, opener) -> dict:

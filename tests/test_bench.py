@@ -122,3 +122,14 @@ def test_oversized_import_files_are_refused_with_one_message_and_reported(client
     table = render({1: phase | {"seed_s": 0.5}})
     assert "oversized import (340,000 rows, 1645 KB): refused in-process in 61 ms" in table
     assert "upload→refusal over HTTP 420 ms" in table and "task worker RSS +3 MB (peak 90 MB)" in table
+
+
+def test_table_prints_the_login_burst():
+    from bench.run import render
+
+    imported = {"rows": 500, "openpyxl_ms": 26.0, "in_process_ms": 34.0, "unchanged_ms": 24.0, "http_p50_ms": 530.0}
+    burst = {"count": 300, "per_s": 42.0, "errors": 0, "peak_rss_mb": 96.0}
+    phase = {"scenarios": [], "import": imported, "rss_mb": 79.0, "workers": 4, "seed_s": 0.5, "login_burst": burst}
+    table = render({1: phase})
+    assert "log-in burst of 300 from 16 connections: 42.0 log-ins/s, 0 errors" in table
+    assert "peak RSS of one worker during it 96 MB" in table

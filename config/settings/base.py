@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "suishin.core",
     "suishin.accounts",
     "suishin.tenants",
+    "suishin.workflows",
     "suishin.plans",
     "suishin.notices",
     "suishin.portal",
@@ -95,7 +96,8 @@ CACHES = {
 }
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's minimum; same algorithm name as Django's, whose hashes it verifies and upgrades.
+    "suishin.core.passwords.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
