@@ -24,6 +24,7 @@ from suishin.core.uploads import read_xlsx_grid
 from suishin.notices.models import MailPreference, Notice
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
 from suishin.tenants.actor import Actor
+from suishin.tenants.department_import import DepartmentImport, DepartmentRow
 from suishin.tenants.models import Department, Membership, Organization, Role
 from suishin.tenants.services import system_actor
 from suishin.tenants.tests.factories import code_for
@@ -139,6 +140,10 @@ CASES: dict[str, Builder] = {
         "organization": town.organization,
         "code": "X99",
         "name": "書き換え課",
+    },
+    "suishin.tenants.department_import.departments_import": lambda plan, town, other: {
+        "organization": town.organization,
+        "imported": DepartmentImport(rows=[DepartmentRow(2, "X97", "取込課", "")]),
     },
     "suishin.tenants.services.user_create_with_role": lambda plan, town, other: {
         "organization": town.organization,

@@ -104,3 +104,37 @@ def test_weak_password_and_missing_department_are_refused(monkeypatch):
             monkeypatch=monkeypatch,
         )
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_department_file_problems_are_row_level_messages_not_tracebacks(tmp_path):
+    run("create_organization", "--code", "113859", "--name", "上里町")
+    csv_file = tmp_path / "departments.csv"
+    csv_file.write_text(
+        "組織コード,組織名,上位組織コード\n"
+        f"K01,{'長' * 101},\nK02,総務課,K03\nK03,総務局,K02\nK04,税務課,\nK04,会計課,\n",
+        "utf-8-sig",
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_departments", "--organization", "113859", str(csv_file))
+    lines = str(error.value).splitlines()
+    assert lines[0] == "取り込みませんでした（何も保存していません）:"
+    assert lines[1:] == [
+        "2行目 B列: 組織名が長すぎます（100文字以内。101文字あります）。",
+        "5行目 A列: 組織コード「K04」が6行目と重複しています。",
+        "6行目 A列: 組織コード「K04」が5行目と重複しています。",
+        "3行目 C列: 上位組織コードが循環しています（K02 → K03 → K02）。",
+        "4行目 C列: 上位組織コードが循環しています（K02 → K03 → K02）。",
+    ]
+    assert not Department.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unreadable_department_file_gets_one_message(tmp_path):
+    run("create_organization", "--code", "113859", "--name", "上里町")
+    csv_file = tmp_path / "departments.csv"
+    csv_file.write_bytes(b"\xff\xfe\x00\x81")
+    with pytest.raises(CommandError, match="文字コードを判別できません"):
+        run("import_departments", "--organization", "113859", str(csv_file))
+    with pytest.raises(CommandError, match="を読めません"):
+        run("import_departments", "--organization", "113859", str(tmp_path / "missing.csv"))
