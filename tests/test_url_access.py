@@ -55,6 +55,7 @@ CASES = {
     "plans:roadmap_entry_delete": Case("entry", {"secretariat", "department"}, {"secretariat", "department"}, True),
     "plans:roadmap": Case("plan", EVERYONE, set()),
     "plans:roadmap_export": Case("plan", EVERYONE, set()),
+    "plans:roadmap_pdf": Case("plan", EVERYONE, set()),
     "plans:roadmap_import": Case("plan", SECRETARIAT, SECRETARIAT),
     "plans:revision_list": Case("plan", EVERYONE, set()),
     "plans:revision_publish": Case("plan", SECRETARIAT, SECRETARIAT),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pdf
 
 app_name = "plans"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("roadmap-entries/<int:entry_id>/delete/", views.roadmap_entry_delete, name="roadmap_entry_delete"),
     path("<int:plan_id>/roadmap/", views.roadmap, name="roadmap"),
     path("<int:plan_id>/roadmap.xlsx", views.roadmap_export, name="roadmap_export"),
+    path("<int:plan_id>/roadmap.pdf", views_pdf.roadmap_pdf, name="roadmap_pdf"),
     path("<int:plan_id>/roadmap/import/", views.roadmap_import, name="roadmap_import"),
     path("<int:plan_id>/revisions/", views.revision_list, name="revision_list"),
     path("<int:plan_id>/revisions/publish/", views.revision_publish, name="revision_publish"),

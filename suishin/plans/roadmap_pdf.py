@@ -1,0 +1,89 @@
+"""The 工程表 as an A4 landscape PDF, grouped as on its page: priority areas, their measures, and
+each measure's spans over the plan's fiscal years (和暦 in the headers).
+
+The rows come from `roadmap_rows` (built on `plan_outline`): the same few queries whatever the
+plan's size, and the same grouping and lanes as the page. The layout is `typst/plans/roadmap.typ`.
+"""
+
+import datetime as dt
+import re
+
+from django.utils.translation import gettext as _
+
+from suishin.core.pdf import render_pdf
+from suishin.core.wareki import wareki_fiscal_year
+from suishin.tenants.models import Department
+
+from .models import Plan
+from .selectors import roadmap_rows
+
+# Characters a file name cannot hold on Windows or elsewhere, and control characters.
+UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def roadmap_pdf_title(plan: Plan, department: Department | None = None) -> str:
+    """Return 「第2期DX推進計画 工程表」, with the department in brackets when filtered."""
+    title = f"{plan.title} {_('工程表')}"
+    return f"{title}（{department.name}）" if department else title
+
+
+def roadmap_document(plan: Plan, department: Department | None = None) -> dict:
+    """Return the data of `plans/roadmap.typ`: labels (translated here), years and rows."""
+    years = plan.fiscal_years
+    fiscal_year_word = _("年度")
+    rows: list[dict] = []
+    for row in roadmap_rows(plan, department):
+        if row.area is not None:
+            cross_cutting = _("（全ての重点取組事項に共通する取組）") if row.area.cross_cutting else ""
+            rows.append({"kind": "area", "title": row.area.title + cross_cutting})
+            continue
+        measure = row.measure
+        rows.append(
+            {
+                "kind": "lane",
+                "first": row.first,
+                "lanes": row.lane_count,
+                "measure": f"{measure.number} {measure.title}".strip(),
+                "note": measure.national_kpi_note,
+                "cells": [
+                    {"label": cell.entry.label if cell.entry else None, "span": cell.colspan} for cell in row.cells
+                ],
+            }
+        )
+    return {
+        "heading": roadmap_pdf_title(plan, department),
+        "organization": plan.organization.name,
+        "period": _("計画期間：%(start)s〜%(end)s")
+        % {"start": wareki_fiscal_year(plan.start_fy), "end": wareki_fiscal_year(plan.end_fy)},
+        "labels": {
+            "measure": _("取組事項"),
+            "note": _("参考・備考"),
+            "empty": _("該当する施策はありません。"),
+        },
+        # As on the page: 「2023年度」 over 「（令和5年度）」.
+        "years": [{"year": f"{year}{fiscal_year_word}", "wareki": wareki_fiscal_year(year)} for year in years],
+        "rows": rows,
+    }
+
+
+def roadmap_pdf_bytes(plan: Plan, department: Department | None = None, *, printed_on: dt.date | None = None) -> bytes:
+    """Return the plan's 工程表 (only `department`'s measures, if given) as an A4 landscape PDF."""
+    return render_pdf(
+        "plans/roadmap.typ",
+        roadmap_document(plan, department),
+        title=roadmap_pdf_title(plan, department),
+        landscape=True,
+        printed_on=printed_on,
+    )
+
+
+def roadmap_pdf_filenames(plan: Plan, department: Department | None = None) -> tuple[str, str]:
+    """Return the download's name for people, 「上里町_工程表_2023年度版.pdf」, and an ASCII fallback."""
+    parts = [plan.organization.name, _("工程表"), _("%(year)s年度版") % {"year": plan.start_fy}]
+    if department is not None:
+        parts.insert(2, department.name)
+    name = "_".join(UNSAFE_IN_FILE_NAME.sub("", part).strip() for part in parts)
+    fallback = f"roadmap-{plan.organization.local_government_code}-{plan.start_fy}"
+    if department is not None:
+        fallback += f"-{department.pk}"
+    return f"{name}.pdf", f"{fallback}.pdf"
