@@ -410,6 +410,56 @@ def test_pages_do_not_scroll_sideways_at_360px(live_server, transactional_db, ca
         context.close()
 
 
+def test_roadmap_keeps_its_measure_column_and_year_header_in_view_at_360px(
+    live_server, transactional_db, cast, browser
+):
+    """Scrolled to the far right and down to the last bar, the measure and the year are still readable."""
+    from suishin.plans.tests.factories import make_plan
+
+    plan = make_plan(cast.town, measures=24, areas=4)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP")
+    try:
+        page = context.new_page()
+        login(page, live_server, cast.town.users["secretariat"])
+        goto_ok(page, url(live_server, "plans:roadmap", plan.pk))
+        # As a reader does: bring the table to the top of the screen, then scroll it right and down.
+        page.locator(".roadmap-page .table-scroll").evaluate(
+            "e => { e.scrollIntoView({block: 'start'}); e.scrollLeft = e.scrollWidth; e.scrollTop = e.scrollHeight; }"
+        )
+        bar = page.locator(".roadmap-bar").last
+        bar.scroll_into_view_if_needed()
+        seen = page.evaluate(
+            """([bar]) => {
+                const box = document.querySelector('.roadmap-page .table-scroll').getBoundingClientRect();
+                const b = bar.getBoundingClientRect();
+                const at = (x, y) => { const e = document.elementFromPoint(x, y); return e && e.closest('th, td'); };
+                const side = at(box.left + 8, b.top + b.height / 2);
+                const years = [...document.querySelectorAll('.roadmap thead th.roadmap-year')];
+                const year = years[years.length - 1].getBoundingClientRect();
+                const head = at(year.left + year.width / 2, year.top + year.height / 2);
+                return {
+                    side: side && side.className,
+                    head: head && head.className,
+                    headInView: year.top >= -1 && year.bottom <= innerHeight,
+                    barInView: b.top >= 0 && b.bottom <= innerHeight,
+                };
+            }""",
+            [bar.element_handle()],
+        )
+        assert seen["barInView"], seen
+        assert seen["side"] == "roadmap-measure", seen
+        assert seen["headInView"] and seen["head"] == "roadmap-year", seen
+
+        goto_ok(page, url(live_server, "plans:measure_list", plan.pk))
+        widths = page.evaluate(
+            """() => { const td = document.querySelector('.data-table tbody td.title-column');
+                return [td.clientWidth, parseFloat(getComputedStyle(td).fontSize)]; }"""
+        )
+        assert widths[0] >= 10 * widths[1], widths  # room for ten characters a line, not four
+    finally:
+        context.close()
+
+
 # --- 5. keyboard ----------------------------------------------------------------------------
 
 
