@@ -28,6 +28,7 @@ from suishin.tenants.department_import import DepartmentImport, DepartmentRow
 from suishin.tenants.models import Department, Membership, Organization, Role
 from suishin.tenants.services import system_actor
 from suishin.tenants.tests.factories import code_for
+from suishin.workflows.models import TransitionRecord
 
 
 def import_every_module() -> None:
@@ -49,6 +50,14 @@ def strongest_actor(town) -> Actor:
 
 def first_measure(plan) -> Measure:
     return plan.measures.order_by("pk").first()
+
+
+def draft_revision(plan, town):
+    from suishin.plans.services import plan_revision_create
+
+    return plan.revisions.first() or plan_revision_create(
+        actor=town.actor("secretariat"), plan=plan, published_on=dt.date(2024, 4, 1)
+    )
 
 
 def imported_roadmap(plan):
@@ -128,9 +137,23 @@ CASES: dict[str, Builder] = {
     "suishin.plans.services.roadmap_entry_delete": lambda plan, town, other: {
         "entry": first_measure(plan).roadmap_entries.first()
     },
-    "suishin.plans.services.plan_revision_publish": lambda plan, town, other: {
+    "suishin.plans.services.plan_revision_create": lambda plan, town, other: {
         "plan": plan,
         "published_on": dt.date(2024, 4, 1),
+    },
+    "suishin.plans.services.plan_revision_update": lambda plan, town, other: {
+        "revision": draft_revision(plan, town),
+        "published_on": dt.date(2024, 4, 1),
+        "decided_by": "書き換え",
+        "note": "",
+    },
+    "suishin.plans.services.plan_revision_transition": lambda plan, town, other: {
+        "revision": draft_revision(plan, town),
+        "action": "submit",
+    },
+    "suishin.workflows.services.transition": lambda plan, town, other: {
+        "obj": draft_revision(plan, town),
+        "action": "submit",
     },
     "suishin.plans.spreadsheets.roadmap_import_apply": lambda plan, town, other: {
         "plan": plan,
@@ -212,8 +235,9 @@ EXEMPT = {
 
 
 def tenant_rows() -> dict[str, int]:
-    models = [Plan, Goal, PriorityArea, Measure, RoadmapEntry, PlanRevision, Department, Membership]
+    models = [Plan, Goal, PriorityArea, Measure, RoadmapEntry, PlanRevision, Department, Membership, TransitionRecord]
     counts = {m._meta.label: m.objects.count() for m in models}
+    counts["revision states"] = list(PlanRevision.objects.order_by("pk").values_list("status", flat=True))
     counts["users"] = apps.get_model("auth", "User").objects.count()
     return counts
 

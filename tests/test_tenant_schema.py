@@ -91,10 +91,10 @@ def test_every_link_between_tenant_rows_is_guarded_in_the_database():
 @pytest.mark.django_db(transaction=False)
 def test_the_database_refuses_a_link_to_another_organizations_row(cast, plan, other_plan):
     """Even a write that skips the services cannot point a row at another town's row."""
-    from suishin.plans.services import plan_revision_publish
+    from suishin.plans.tests.factories import decided_revision
 
     for town, its_plan in ((cast.town, plan), (cast.other, other_plan)):
-        plan_revision_publish(actor=town.actor("secretariat"), plan=its_plan, published_on=dt.date(2023, 4, 1))
+        decided_revision(town, its_plan, dt.date(2023, 4, 1))
         Plan.objects.filter(pk=its_plan.pk).update(based_on=its_plan)  # a same-town link is fine
     for model, field in tenant_links():
         row = model.objects.filter(organization=cast.town.organization).first()

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from suishin.core.models import AuditLog, Job
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
-from suishin.plans.services import plan_revision_publish
+from suishin.plans.tests.factories import decided_revision
 
 ROLES = ["admin", "secretariat", "committee", "department", "department2", "council", "staff"]
 EVERYONE = set(ROLES)
@@ -58,7 +58,10 @@ CASES = {
     "plans:roadmap_pdf": Case("plan", EVERYONE, set()),
     "plans:roadmap_import": Case("plan", SECRETARIAT, SECRETARIAT),
     "plans:revision_list": Case("plan", EVERYONE, set()),
-    "plans:revision_publish": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:revision_create": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:revision_edit": Case("revision", SECRETARIAT, SECRETARIAT),
+    # POST only: the actions on a decided revision (再開) are the secretariat's.
+    "plans:revision_transition": Case("revision", set(), SECRETARIAT),
     "plans:revision_compare": Case("plan", EVERYONE, set()),
     "plans:revision_detail": Case("revision", EVERYONE, set()),
     # Each user's own notices; another user's or town's notice: suishin/notices/tests/test_views.py.
@@ -89,9 +92,7 @@ def objects_of(town, plan):
     own_department = town.departments[1]
     measure = Measure.objects.filter(plan=plan, ownerships__department=own_department).first()
     other_measure = Measure.objects.filter(plan=plan).exclude(ownerships__department=own_department).first()
-    revision = plan.revisions.first() or plan_revision_publish(
-        actor=town.actor("secretariat"), plan=plan, published_on=dt.date(2023, 4, 1)
-    )
+    revision = plan.revisions.first() or decided_revision(town, plan, dt.date(2023, 4, 1))
     job = Job.objects.filter(organization=town.organization).first() or Job.objects.create(
         organization=town.organization, kind="roadmap_import", title="取込み", target_id=plan.pk
     )

@@ -45,8 +45,9 @@ def access_revision(actor: Actor, revision_id) -> PlanRevision:
 class PlansPolicy(Policy):
     """Rights over plans: the secretariat edits the whole plan; a department edits the measures it owns.
 
-    A plan revision is proposed, submitted and decided by the secretariat until the governance app
-    lets the deciding body's chair take the decision.
+    A plan revision is proposed and submitted by the secretariat; its decision is recorded by
+    another secretariat member or a committee member until the governance app lets the deciding
+    body's chair take it.
     """
 
     model = Measure
@@ -54,8 +55,10 @@ class PlansPolicy(Policy):
         "plan.edit": (RoleRight(Role.SECRETARIAT),),
         "measure.edit": (RoleRight(Role.SECRETARIAT), RoleRight(Role.DEPARTMENT, OWN_DEPARTMENTS)),
         "plan_revision.submit": (RoleRight(Role.SECRETARIAT),),
-        "plan_revision.decide": (RoleRight(Role.SECRETARIAT),),
-        "plan_revision.return": (RoleRight(Role.SECRETARIAT),),
+        # Recorded on the deciding body's behalf: by another member of the secretariat (four eyes)
+        # or by a committee member (the CIO, say).
+        "plan_revision.decide": (RoleRight(Role.SECRETARIAT), RoleRight(Role.COMMITTEE)),
+        "plan_revision.return": (RoleRight(Role.SECRETARIAT), RoleRight(Role.COMMITTEE)),
         "plan_revision.reopen": (RoleRight(Role.SECRETARIAT),),
     }
     grants: dict[str, str] = {}  # the governance app's appointments will give rights here

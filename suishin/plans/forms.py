@@ -166,21 +166,36 @@ class RoadmapImportForm(Form):
     file = forms.FileField(label=_("工程表のExcelファイル（.xlsx）"))
 
 
-class RevisionPublishForm(Form):
+class RevisionForm(Form):
+    """A revision's 改定日, deciding body and summary (a draft, or one returned to be corrected)."""
+
     published_on = forms.DateField(label=_("改定日"), widget=forms.DateInput(attrs={"type": "date"}))
     decided_by = forms.CharField(
-        label=_("決定した会議体"), max_length=200, required=False, help_text=_("例：行政改革推進本部")
+        label=_("決定する会議体"), max_length=200, required=False, help_text=_("例：行政改革推進本部")
     )
     note = forms.CharField(label=_("改定の概要"), widget=_textarea(3), required=False)
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, revision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.revision = revision
 
     def clean_published_on(self):
         published_on = self.cleaned_data["published_on"]
-        check_revision_date(self.plan, published_on)
+        check_revision_date(self.plan, published_on, revision=self.revision)
         return published_on
+
+
+class RevisionTransitionForm(Form):
+    """One of the actions the actor may take on a revision now, with its comment (a reason for
+    差戻し and 再開)."""
+
+    action = forms.ChoiceField(label=_("操作"), widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("コメント"), widget=_textarea(2), required=False, max_length=2000)
+
+    def __init__(self, *args, transitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(t.action, t.label) for t in transitions]
 
 
 class MeasureFilterForm(Form):

@@ -188,10 +188,18 @@ class RoadmapEntry(Versioned, TenantModel):
 
 
 class PlanRevision(TenantModel):
-    """改定: a published, frozen state of a plan. Frozen revisions stay readable."""
+    """改定: a revision of the plan, proposed as a draft, submitted, and decided by the body that
+    decides revisions (see plans/workflows.py). A decided revision is frozen and stays readable."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        RETURNED = "returned", _("差戻し")
+        DECISION = "decision", _("決定待ち")
+        APPROVED = "approved", _("決定")
 
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("版"))
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_on = models.DateField(_("改定日"))
     decided_by = models.CharField(_("決定した会議体"), max_length=200, blank=True)
     note = models.TextField(_("改定の概要"), blank=True)

@@ -12,15 +12,18 @@ from django.utils.translation import gettext as _
 
 from suishin.core.wareki import ERAS, can_name_date, wareki_date
 
-from .models import Plan
+from .models import Plan, PlanRevision
 
 # A revision is decided by a body and published within months; a date further ahead is a typo.
 YEARS_AHEAD = 2
 
 
-def latest_revision_date(plan: Plan) -> dt.date | None:
-    """Return the 改定日 of the plan's newest revision, or None before its first."""
-    return plan.revisions.order_by("-number").values_list("published_on", flat=True).first()
+def latest_revision_date(plan: Plan, *, excluding=None) -> dt.date | None:
+    """Return the 改定日 of the plan's newest decided revision (other than `excluding`), or None."""
+    decided = plan.revisions.filter(status=PlanRevision.Status.APPROVED)
+    if excluding is not None:
+        decided = decided.exclude(pk=excluding.pk)
+    return decided.order_by("-number").values_list("published_on", flat=True).first()
 
 
 def last_allowed_date(today: dt.date) -> dt.date:
@@ -35,7 +38,9 @@ def _label(day: dt.date) -> str:
     return f"{day.isoformat()}（{wareki_date(day)}）"
 
 
-def check_revision_date(plan: Plan, published_on: dt.date, *, today: dt.date | None = None) -> None:
+def check_revision_date(
+    plan: Plan, published_on: dt.date, *, today: dt.date | None = None, revision: PlanRevision | None = None
+) -> None:
     """Raise ValidationError unless `published_on` is a 改定日 the plan can take.
 
     It must be a date 和暦 display can name (from 昭和 on), not before the plan's previous revision,
@@ -49,7 +54,7 @@ def check_revision_date(plan: Plan, published_on: dt.date, *, today: dt.date | N
             % {"day": published_on.isoformat(), "first": _label(first)},
             code="revision_date_too_early",
         )
-    previous = latest_revision_date(plan)
+    previous = latest_revision_date(plan, excluding=revision)
     if previous is not None and published_on < previous:
         raise ValidationError(
             _("改定日「%(day)s」は前の版の改定日%(previous)sより前です。%(previous)s以降の日付を入力してください。")

@@ -12,6 +12,7 @@ from suishin.core.audit import audit_record
 from suishin.core.concurrency import save_if_unchanged
 from suishin.core.service import service
 from suishin.core.wareki import fiscal_year_label
+from suishin.tenants.access import require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
@@ -146,8 +147,10 @@ def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
         if field in data:
             setattr(plan, field, data[field])
     plan.full_clean()
-    outside = RoadmapEntry.objects.for_organization(plan.organization_id).filter(measure__plan=plan).exclude(
-        start_fy__gte=plan.start_fy, end_fy__lte=plan.end_fy
+    outside = (
+        RoadmapEntry.objects.for_organization(plan.organization_id)
+        .filter(measure__plan=plan)
+        .exclude(start_fy__gte=plan.start_fy, end_fy__lte=plan.end_fy)
     )
     if outside.exists():
         raise ValidationError(
@@ -458,20 +461,24 @@ def roadmap_entry_delete(*, actor: Actor, entry: RoadmapEntry) -> None:
 # --- revisions --------------------------------------------------------------------------------
 
 
-@service
-def plan_revision_publish(
-    *, actor: Actor, plan: Plan, published_on: dt.date, decided_by: str = "", note: str = ""
-) -> PlanRevision:
-    """Freeze the plan as it stands into a new numbered revision; earlier ones stay as they were.
-
-    Refuse (ValidationError) a 改定日 that check_revision_date refuses, as the publish form does.
-    """
+def _check_revision_date(revision_or_plan, published_on: dt.date, *, revision=None) -> None:
     from .revision_dates import check_revision_date
 
-    require_plan_editor(actor, "plan_revision.publish", plan)
+    check_revision_date(revision_or_plan, published_on, revision=revision)
+
+
+@service
+def plan_revision_create(
+    *, actor: Actor, plan: Plan, published_on: dt.date, decided_by: str = "", note: str = ""
+) -> PlanRevision:
+    """Propose a revision of the plan as it stands: a numbered draft, to be submitted and decided.
+
+    Refuse (ValidationError) a 改定日 that check_revision_date refuses, as the form does.
+    """
+    require_plan_editor(actor, "plan_revision.create", plan)
     Plan.objects.for_organization(plan.organization_id).select_for_update().filter(pk=plan.pk).get()
-    # Checked under the plan's lock, so that a concurrent publish cannot slip an earlier date in.
-    check_revision_date(plan, published_on)
+    # Checked under the plan's lock, so that a concurrent decision cannot slip an earlier date in.
+    _check_revision_date(plan, published_on)
     number = (plan.revisions.aggregate(m=Max("number"))["m"] or 0) + 1
     revision = PlanRevision.objects.create(
         organization=plan.organization,
@@ -483,5 +490,43 @@ def plan_revision_publish(
         snapshot=plan_snapshot(plan),
         published_by=actor.user,
     )
-    audit_record(actor=actor.user, organization=plan.organization, verb="plan_revision.publish", target=revision)
+    audit_record(actor=actor.user, organization=plan.organization, verb="plan_revision.create", target=revision)
     return revision
+
+
+@service
+def plan_revision_update(
+    *, actor: Actor, revision: PlanRevision, published_on: dt.date, decided_by: str, note: str
+) -> PlanRevision:
+    """Change a draft (or returned) revision's 改定日, deciding body and summary."""
+    from suishin.workflows.services import require_editable
+
+    require_plan_editor(actor, "plan_revision.update", revision)
+    require_editable(revision)
+    if revision.status not in (PlanRevision.Status.DRAFT, PlanRevision.Status.RETURNED):
+        raise ValidationError(_("提出中の改定案は変更できません。差し戻されてから直してください。"))
+    _check_revision_date(revision.plan, published_on, revision=revision)
+    before = {"published_on": str(revision.published_on), "decided_by": revision.decided_by, "note": revision.note}
+    revision.published_on, revision.decided_by, revision.note = published_on, decided_by, note
+    revision.save(update_fields=["published_on", "decided_by", "note", "updated_at"])
+    after = {"published_on": str(revision.published_on), "decided_by": revision.decided_by, "note": revision.note}
+    audit_record(
+        actor=actor.user,
+        organization=revision.organization,
+        verb="plan_revision.update",
+        target=revision,
+        data={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+    )
+    return revision
+
+
+@service
+def plan_revision_transition(*, actor: Actor, revision: PlanRevision, action: str, comment: str = "") -> PlanRevision:
+    """Submit, decide (決定を記録), return or reopen a revision (see plans/workflows.py)."""
+    from suishin.workflows.services import transition
+
+    require_same_organization(actor, f"plan_revision.{action}", revision)
+    if action == "accept":  # another revision may have been decided since this one was proposed
+        Plan.objects.for_organization(revision.organization_id).select_for_update().filter(pk=revision.plan_id).get()
+        _check_revision_date(revision.plan, revision.published_on, revision=revision)
+    return transition(revision, action, actor=actor, comment=comment)

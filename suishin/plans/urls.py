@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_pdf
+from . import views, views_pdf, views_revisions
 
 app_name = "plans"
 
@@ -27,8 +27,10 @@ urlpatterns = [
     path("<int:plan_id>/roadmap.xlsx", views.roadmap_export, name="roadmap_export"),
     path("<int:plan_id>/roadmap.pdf", views_pdf.roadmap_pdf, name="roadmap_pdf"),
     path("<int:plan_id>/roadmap/import/", views.roadmap_import, name="roadmap_import"),
-    path("<int:plan_id>/revisions/", views.revision_list, name="revision_list"),
-    path("<int:plan_id>/revisions/publish/", views.revision_publish, name="revision_publish"),
+    path("<int:plan_id>/revisions/", views_revisions.revision_list, name="revision_list"),
+    path("<int:plan_id>/revisions/new/", views_revisions.revision_create, name="revision_create"),
+    path("revisions/<int:revision_id>/edit/", views_revisions.revision_edit, name="revision_edit"),
+    path("revisions/<int:revision_id>/transition/", views_revisions.revision_transition, name="revision_transition"),
     path("<int:plan_id>/revisions/compare/", views.revision_compare, name="revision_compare"),
-    path("revisions/<int:revision_id>/", views.revision_detail, name="revision_detail"),
+    path("revisions/<int:revision_id>/", views_revisions.revision_detail, name="revision_detail"),
 ]

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,7 +23,6 @@ from .access import (
     access_measure,
     access_plan,
     access_priority_area,
-    access_revision,
     access_roadmap_entry,
     can_edit_measure,
     can_edit_plan,
@@ -40,12 +38,11 @@ from .forms import (
     PlanForm,
     PriorityAreaForm,
     RevisionCompareForm,
-    RevisionPublishForm,
     RoadmapEntryForm,
     RoadmapImportForm,
 )
 from .fragments import roadmap_rows_html
-from .models import Stage
+from .models import PlanRevision, Stage
 from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
@@ -168,7 +165,7 @@ def plan_detail(request, plan_id):
             "goals": plan.goals.all(),
             "areas_html": mark_safe(areas_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
             "can_edit": can_edit,
-            "latest_revision": plan.revisions.first(),
+            "latest_revision": plan.revisions.filter(status=PlanRevision.Status.APPROVED).first(),
         },
     )
 
@@ -571,55 +568,7 @@ def roadmap_import(request, plan_id):
     return render(request, "plans/roadmap_import.html", {"form": form, "plan": plan}, status=status)
 
 
-# --- revisions --------------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def revision_list(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    revisions = list(plan.revisions.all())
-    return render(
-        request,
-        "plans/revision_list.html",
-        {
-            "plan": plan,
-            "revisions": revisions,
-            "can_edit": can_edit_plan(actor),
-            "publish_form": RevisionPublishForm(initial={"published_on": timezone.localdate()}, plan=plan),
-            "compare_form": RevisionCompareForm(revisions=revisions),
-        },
-    )
-
-
-@login_required
-def revision_publish(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    require_plan_editor(actor, "plan_revision.publish", plan)
-    form = RevisionPublishForm(request.POST or None, initial={"published_on": timezone.localdate()}, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            revision = services.plan_revision_publish(actor=actor, plan=plan, **form.cleaned_data)
-        except ValidationError as error:  # a revision published meanwhile with a later date
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("第%(n)s版として公開しました。") % {"n": revision.number})
-            return redirect("plans:revision_list", plan_id=plan.pk)
-    return _form_page(request, form, plan=plan, title=_("改定版を公開"), cancel_url=plan.get_absolute_url())
-
-
-@login_required
-@require_safe
-def revision_detail(request, revision_id):
-    actor = require_actor(request)
-    revision = access_revision(actor, revision_id)
-    return render(
-        request,
-        "plans/revision_detail.html",
-        {"plan": revision.plan, "revision": revision, "snapshot": revision.snapshot},
-    )
+# --- revisions: see views_revisions.py; the compare page reads snapshots ---------------------
 
 
 @login_required

@@ -43,3 +43,13 @@ def plan_structure(town: Town, measures: int = 3, areas: int = 2, start_fy: int 
 
 def make_plan(town: Town, measures: int = 3, areas: int = 2, **kwargs) -> Plan:
     return plan_create(actor=town.actor("secretariat"), structure=plan_structure(town, measures, areas, **kwargs))
+
+
+def decided_revision(town: Town, plan: Plan, published_on, **fields):
+    """A revision proposed and submitted by the secretariat and decided, as the app does it (four eyes:
+    the committee member records the decision)."""
+    from suishin.plans.services import plan_revision_create, plan_revision_transition
+
+    revision = plan_revision_create(actor=town.actor("secretariat"), plan=plan, published_on=published_on, **fields)
+    revision = plan_revision_transition(actor=town.actor("secretariat"), revision=revision, action="submit")
+    return plan_revision_transition(actor=town.actor("committee"), revision=revision, action="accept")

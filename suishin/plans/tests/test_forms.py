@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from suishin.plans import services
 from suishin.plans.models import Plan
+from suishin.plans.tests.factories import decided_revision
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def test_an_unchanged_crlf_post_stores_lf_and_the_compare_lists_no_change(secret
     services.measure_update(
         actor=actor, measure=measure, version=measure.version, data={"problem": "一行目\n二行目", "causes": "a\n\nb"}
     )
-    revision = services.plan_revision_publish(actor=actor, plan=plan, published_on=plan.created_at.date())
+    revision = decided_revision(cast.town, plan, plan.created_at.date())
     measure.refresh_from_db()
     assert measure_post(measure)["problem"] == "一行目\r\n二行目"
     response = secretariat.post(reverse("plans:measure_edit", args=[measure.pk]), measure_post(measure))

@@ -10,6 +10,7 @@ from suishin.plans import services
 from suishin.plans.models import PlanRevision
 from suishin.plans.revision_dates import check_revision_date, last_allowed_date
 from suishin.plans.snapshots import plan_snapshot
+from suishin.plans.tests.factories import decided_revision
 
 
 @pytest.fixture
@@ -21,7 +22,12 @@ def secretariat(client, cast):
 def stored_revision(plan, published_on: dt.date) -> PlanRevision:
     """A revision as an older version of the app stored it, without checking its date."""
     return PlanRevision.objects.create(
-        organization=plan.organization, plan=plan, number=1, published_on=published_on, snapshot=plan_snapshot(plan)
+        organization=plan.organization,
+        plan=plan,
+        number=1,
+        published_on=published_on,
+        snapshot=plan_snapshot(plan),
+        status=PlanRevision.Status.APPROVED,
     )
 
 
@@ -45,7 +51,7 @@ def test_plan_pages_show_a_stored_revision_date_before_showa_in_western_form(cli
 def test_the_town_can_publish_again_after_a_stored_typo(secretariat, plan):
     """The next revision's date only has to follow the stored one, so the plan is not stuck."""
     stored_revision(plan, dt.date(226, 4, 1))
-    response = secretariat.post(reverse("plans:revision_publish", args=[plan.pk]), {"published_on": "2024-04-01"})
+    response = secretariat.post(reverse("plans:revision_create", args=[plan.pk]), {"published_on": "2024-04-01"})
     assert response.status_code == 302
     assert plan.revisions.count() == 2
 
@@ -59,16 +65,16 @@ def test_the_town_can_publish_again_after_a_stored_typo(secretariat, plan):
     ],
 )
 def test_publish_form_refuses_a_date_wareki_cannot_name_or_far_ahead(secretariat, plan, typed, message):
-    response = secretariat.post(reverse("plans:revision_publish", args=[plan.pk]), {"published_on": typed})
+    response = secretariat.post(reverse("plans:revision_create", args=[plan.pk]), {"published_on": typed})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not plan.revisions.exists()
-    assert not AuditLog.objects.filter(verb="plan_revision.publish").exists()
+    assert not AuditLog.objects.filter(verb="plan_revision.create").exists()
 
 
 def test_publish_form_refuses_a_date_before_the_previous_revision(secretariat, cast, plan):
-    services.plan_revision_publish(actor=cast.town.actor("secretariat"), plan=plan, published_on=dt.date(2024, 4, 1))
-    url = reverse("plans:revision_publish", args=[plan.pk])
+    decided_revision(cast.town, plan, dt.date(2024, 4, 1))
+    url = reverse("plans:revision_create", args=[plan.pk])
     response = secretariat.post(url, {"published_on": "2024-03-31"})
     assert response.status_code == 200
     assert "前の版の改定日2024-04-01（令和6年4月1日）より前です" in response.content.decode()
@@ -89,9 +95,9 @@ def test_publish_form_refuses_a_date_before_the_previous_revision(secretariat, c
 def test_publish_service_applies_the_same_rule(cast, plan, published_on, code):
     """Whoever calls the service (a task, a command, an API) meets the form's rule."""
     actor = cast.town.actor("secretariat")
-    services.plan_revision_publish(actor=actor, plan=plan, published_on=dt.date(2023, 4, 1))
+    decided_revision(cast.town, plan, dt.date(2023, 4, 1))
     with pytest.raises(ValidationError) as caught:
-        services.plan_revision_publish(actor=actor, plan=plan, published_on=published_on)
+        services.plan_revision_create(actor=actor, plan=plan, published_on=published_on)
     assert caught.value.code == code
     assert plan.revisions.count() == 1
 

@@ -9,7 +9,7 @@ from suishin.plans import services
 from suishin.plans.models import Measure, Plan, RoadmapEntry
 from suishin.plans.national_templates import MIC_2020, MIC_2024, national_structure
 from suishin.plans.snapshots import plan_diff, plan_snapshot
-from suishin.plans.tests.factories import make_plan
+from suishin.plans.tests.factories import decided_revision, make_plan
 
 
 def measure_of(plan, department):
@@ -132,14 +132,14 @@ def test_priority_area_with_measures_cannot_be_deleted(cast, plan):
 
 def test_published_revision_is_frozen_and_diff_lists_changes(cast, plan):
     actor = cast.town.actor("secretariat")
-    first = services.plan_revision_publish(actor=actor, plan=plan, published_on=dt.date(2023, 4, 1))
+    first = decided_revision(cast.town, plan, dt.date(2023, 4, 1))
     measure = plan.measures.first()
     services.measure_update(actor=actor, measure=measure, version=measure.version, data={"actions": "新しい取組"})
     services.roadmap_entry_create(actor=actor, measure=measure, label="拡大", start_fy=2025, end_fy=2025)
     added = services.measure_create(
         actor=actor, plan=plan, priority_area=plan.priority_areas.first(), data={"title": "新施策"}, departments=[]
     )
-    second = services.plan_revision_publish(actor=actor, plan=plan, published_on=dt.date(2024, 4, 1))
+    second = decided_revision(cast.town, plan, dt.date(2024, 4, 1))
     first.refresh_from_db()
     assert first.number == 1 and second.number == 2
     frozen_actions = [m["actions"] for a in first.snapshot["priority_areas"] for m in a["measures"]]

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.test import Client
 from django.urls import reverse
 
 from suishin.core.models import AuditLog, Job
@@ -170,13 +171,48 @@ def test_import_page_refuses_a_non_excel_file(secretariat, plan):
     assert "Excelファイル（.xlsx）ではありません" in response.content.decode()
 
 
-def test_publish_revision_and_compare_with_current(secretariat, plan):
+def test_a_revision_is_proposed_submitted_returned_and_decided_with_its_history(secretariat, cast, plan):
     response = secretariat.post(
-        reverse("plans:revision_publish", args=[plan.pk]),
+        reverse("plans:revision_create", args=[plan.pk]),
         {"published_on": "2023-04-01", "decided_by": "行政改革推進本部"},
     )
     assert response.status_code == 302
     revision = plan.revisions.get()
+    assert revision.status == "draft"
+    transition = reverse("plans:revision_transition", args=[revision.pk])
+    assert secretariat.post(transition, {"action": "submit"}).status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == "decision"
+
+    # Four eyes: the secretariat member who submitted sees no 決定 button and cannot take it.
+    page = secretariat.get(revision.get_absolute_url()).content.decode()
+    assert "決定を記録する" not in page and "差し戻す" in page
+    assert secretariat.post(transition, {"action": "accept"}).status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == "decision"
+
+    committee = Client()
+    committee.force_login(cast.town.users["committee"])
+    committee.post(transition, {"action": "return", "comment": ""})
+    revision.refresh_from_db()
+    assert revision.status == "decision", "a return needs its reason"
+    committee.post(transition, {"action": "return", "comment": "概要を書いてください"})
+    revision.refresh_from_db()
+    assert revision.status == "returned"
+    secretariat.post(
+        reverse("plans:revision_edit", args=[revision.pk]),
+        {"published_on": "2023-04-01", "decided_by": "行政改革推進本部", "note": "初版"},
+    )
+    secretariat.post(transition, {"action": "submit"})
+    committee.post(transition, {"action": "accept", "comment": "本部で決定"})
+    revision.refresh_from_db()
+    assert (revision.status, revision.note) == ("approved", "初版")
+
+    page = secretariat.get(revision.get_absolute_url()).content.decode()
+    for text in ("提出", "差戻し", "概要を書いてください", "本部で決定", "再開する"):
+        assert text in page
+    assert "改定案を編集" not in page, "a decided revision is read-only"
+
     measure = plan.measures.first()
     Measure.objects.filter(pk=measure.pk).update(title="変えた施策名")
     response = secretariat.get(

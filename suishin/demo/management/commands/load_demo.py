@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from suishin.plans.services import plan_create, plan_revision_publish
+from suishin.plans.services import plan_create, plan_revision_create, plan_revision_transition
+from suishin.tenants.actor import actor_for_user
 from suishin.tenants.models import Organization, Role
 from suishin.tenants.services import (
     department_create,
@@ -71,8 +72,9 @@ def load_demo() -> Organization:
         departments[item["name"]] = department_create(
             actor=actor, organization=town, code=item["code"], name=item["name"], position=position
         )
+    users = {}
     for username, role, department, label in DEMO_USERS:
-        user_create_with_role(
+        users[role] = user_create_with_role(
             actor=actor,
             organization=town,
             username=username,
@@ -82,12 +84,22 @@ def load_demo() -> Organization:
             full_name=label,
         )
     plan = plan_create(actor=actor, structure=data["plan"])
-    plan_revision_publish(
-        actor=actor,
+    # The plan as decided in April 2023: proposed and submitted by the secretariat, the decision of
+    # 行政改革推進本部 recorded by a committee member (four eyes).
+    secretariat = actor_for_user(users[Role.SECRETARIAT], town.pk)
+    revision = plan_revision_create(
+        actor=secretariat,
         plan=plan,
         published_on=_date(data["plan"].get("published_on", "2023-04-01")),
         decided_by="行政改革推進本部",
         note="上里町DX推進計画（令和5年4月）",
+    )
+    revision = plan_revision_transition(actor=secretariat, revision=revision, action="submit")
+    plan_revision_transition(
+        actor=actor_for_user(users[Role.COMMITTEE], town.pk),
+        revision=revision,
+        action="accept",
+        comment="行政改革推進本部で決定",
     )
     return town
 
