@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-PROJECT_APPS = ["core", "tenants", "plans"]
+PROJECT_APPS = ["core", "tenants", "plans", "notices"]
 
 
 @pytest.mark.django_db(transaction=True)
