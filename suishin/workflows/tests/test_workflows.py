@@ -194,3 +194,13 @@ def test_a_second_secretariat_member_may_decide(cast, draft):
         actor=actor_for_user(colleague, cast.town.organization.pk), revision=draft, action="accept"
     )
     assert decided.status == PlanRevision.Status.APPROVED
+
+
+def test_the_home_page_lists_the_actors_next_actions(client, cast, draft):
+    plan_revision_transition(actor=cast.town.actor("secretariat"), revision=draft, action="submit")
+    client.force_login(cast.town.users["committee"])
+    page = client.get("/").content.decode()
+    assert "あなたの作業" in page and draft.get_absolute_url() in page and "決定を記録する" in page
+    client.force_login(cast.town.users["staff"])
+    page = client.get("/").content.decode()
+    assert "いま、あなたの番の作業はありません。" in page and draft.get_absolute_url() not in page
