@@ -8,17 +8,18 @@ Python side (gettext) and passed in the data like any other text.
 
 `core/document.typ` lays out every page: A4, portrait or landscape, and a footer with the title,
 "page / pages" and the print date. Only the fonts shipped in `suishin/core/fonts/` (BIZ UDPGothic,
-OFL) and typst's own are used, never the system's; typst embeds the glyphs it used.
+OFL) and typst's own are used, never the system's; typst embeds the glyphs it used. Each document is
+compiled in a short-lived process (`typst_render.py` says why).
 
 Why typst and not WeasyPrint: docs/architecture.md, section "PDF".
 """
 
 import datetime as dt
 import json
-from functools import cache
+import subprocess  # nosec B404
+import sys
 from pathlib import Path
 
-import typst
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
@@ -33,22 +34,22 @@ FONT_FAMILY = "BIZ UDPGothic"
 # import the page layout from core.
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUT = "core/document.typ"
+RENDERER = Path(__file__).resolve().parent / "typst_render.py"
+RENDER_TIMEOUT_SECONDS = 120
 
 
 class PdfTemplateDoesNotExist(LookupError):
     """Raised when no app has the named typst template."""
 
 
-@cache
-def _fonts() -> typst.Fonts:
-    # Parsed once per process; compiling in any thread reuses the parsed faces (about 0.1 s saved).
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)])
+class PdfRenderError(RuntimeError):
+    """Raised when typst cannot compile a document (a template's fault) or takes too long."""
 
 
 def find_template(template_name: str) -> Path:
     """Return the file of typst template `template_name`, searched in each app's `typst/` folder."""
     for app_config in apps.get_app_configs():
-        folder = Path(app_config.path) / "typst"
+        folder = (Path(app_config.path) / "typst").resolve()
         candidate = (folder / template_name).resolve()
         if candidate.is_relative_to(folder) and candidate.is_relative_to(ROOT) and candidate.is_file():
             return candidate
@@ -84,13 +85,35 @@ def render_pdf(
     }
     layout = find_template(LAYOUT)
     main = f'#import "{_typst_path(layout)}": layout\n#show: layout\n#include "{_typst_path(template)}"\n'
-    compiler = typst.Compiler(root=str(ROOT), font_paths=_fonts(), ignore_system_fonts=True)
-    return compiler.compile(
-        input=main.encode(),
-        format="pdf",
-        sys_inputs={
+    return compile_typst(
+        main,
+        {
             "meta": json.dumps(meta, cls=DjangoJSONEncoder, ensure_ascii=False),
             "data": json.dumps(context, cls=DjangoJSONEncoder, ensure_ascii=False),
         },
-        timestamp=timezone.now().replace(microsecond=0),
     )
+
+
+def compile_typst(main: str, sys_inputs: dict[str, str]) -> bytes:
+    """Return the PDF of typst source `main` (files below ROOT, the shipped fonts), compiled apart."""
+    request = {
+        "root": str(ROOT),
+        "font_dir": str(FONT_DIR),
+        "main": main,
+        "sys_inputs": sys_inputs,
+        "timestamp": int(timezone.now().timestamp()),
+    }
+    try:
+        # Our interpreter and script, a fixed argument list, no shell.
+        result = subprocess.run(  # noqa: S603  # nosec B603
+            [sys.executable, "-I", str(RENDERER)],
+            input=json.dumps(request, ensure_ascii=False).encode(),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise PdfRenderError(f"typst took longer than {RENDER_TIMEOUT_SECONDS} s") from error
+    if result.returncode != 0 or not result.stdout.startswith(b"%PDF-"):
+        raise PdfRenderError(result.stderr.decode(errors="replace")[-4000:] or f"exit status {result.returncode}")
+    return result.stdout

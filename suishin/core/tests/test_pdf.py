@@ -5,7 +5,16 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from suishin.core.pdf import FONT_DIR, PdfTemplateDoesNotExist, _fonts, find_template, render_pdf
+from suishin.core.pdf import (
+    FONT_DIR,
+    ROOT,
+    PdfRenderError,
+    PdfTemplateDoesNotExist,
+    compile_typst,
+    find_template,
+    render_pdf,
+)
+from suishin.core.typst_render import load_fonts
 
 from .pdf_checks import first_page_ink, pdf_fonts, pdf_info, pdf_text
 
@@ -90,10 +99,21 @@ def test_templates_are_found_in_the_apps_typst_folders_only():
 
 def test_fonts_are_the_shipped_ones_with_their_licence_never_the_systems():
     """Only the fonts in core/fonts (and typst's own, built into its package) are available."""
-    paths = {font.path for font in _fonts().fonts()}
+    paths = {font.path for font in load_fonts(str(FONT_DIR)).fonts()}
     shipped = {path for path in paths if path is not None}
     assert shipped == {str(FONT_DIR / "BIZUDPGothic-Regular.ttf"), str(FONT_DIR / "BIZUDPGothic-Bold.ttf")}
     assert "SIL OPEN FONT LICENSE Version 1.1" in (FONT_DIR / "OFL.txt").read_text()
+
+
+def test_a_template_error_is_raised_with_typst_s_message():
+    with pytest.raises(PdfRenderError, match="unknown variable: nothing"):
+        compile_typst("#nothing", {})
+
+
+def test_a_document_that_reads_outside_the_package_fails():
+    """typst's root is the suishin package: a template cannot read settings or system files."""
+    with pytest.raises(PdfRenderError):
+        compile_typst('#read("/../config/settings/base.py")', {})
 
 
 def test_a_missing_poppler_tool_skips_here_and_fails_on_ci(monkeypatch):
@@ -106,3 +126,11 @@ def test_a_missing_poppler_tool_skips_here_and_fails_on_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
         pdf_checks.poppler_tool("pdftoppm")
+
+
+def test_no_template_imports_a_typst_package():
+    """typst fetches `@preview` packages from the internet, which LGWAN does not reach."""
+    templates = list(ROOT.glob("*/typst/**/*.typ"))
+
+    assert templates
+    assert [path for path in templates if "@preview" in path.read_text() or "@local" in path.read_text()] == []
