@@ -168,6 +168,11 @@ CASES: dict[str, Builder] = {
         "organization": town.organization,
         "imported": DepartmentImport(rows=[DepartmentRow(2, "X97", "取込課", "")]),
     },
+    "suishin.tenants.services.department_update": lambda plan, town, other: {
+        "department": town.departments[0],
+        "code": "X97",
+        "name": "書き換え課",
+    },
     "suishin.tenants.services.user_create_with_role": lambda plan, town, other: {
         "organization": town.organization,
         "username": "intruder",
@@ -244,7 +249,7 @@ def tenant_rows() -> dict[str, int]:
 
 def snapshot_of(plan) -> list:
     return [
-        list(Plan.objects.filter(pk=plan.pk).values_list("title", "version", "outline_version")),
+        list(Plan.objects.filter(pk=plan.pk).values_list("title", "version")),
         list(Measure.objects.filter(plan=plan).order_by("pk").values_list("title", "version", "priority_area_id")),
         list(RoadmapEntry.objects.filter(measure__plan=plan).order_by("pk").values_list("label", "version")),
         list(Goal.objects.filter(plan=plan).order_by("pk").values_list("title", "version")),

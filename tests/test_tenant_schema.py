@@ -7,6 +7,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from suishin.plans.models import Plan
+from suishin.tenants.link_guards import existing_triggers, tenant_links, trigger_name
 from suishin.tenants.models import Organization, TenantQuerySet
 
 EXEMPT = {
@@ -47,42 +48,20 @@ def test_exemptions_name_real_models():
     assert set(EXEMPT) <= labels
 
 
-def tenant_links():
-    """Every foreign key from a tenant-owned model to another tenant-owned model."""
-    links = []
-    for model in project_models():
-        if model._meta.label in EXEMPT:
-            continue
-        for field in model._meta.concrete_fields:
-            if not field.is_relation or field.name == "organization" or not field.many_to_one:
-                continue
-            if field.related_model._meta.label in EXEMPT or field.related_model not in project_models():
-                continue
-            links.append((model, field))
-    return links
-
-
 def trigger_names() -> set[str]:
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        return {row[0] for row in cursor.fetchall()}
+    return {name for name, _table in existing_triggers(connection)}
 
 
 @pytest.mark.django_db
 def test_every_link_between_tenant_rows_is_guarded_in_the_database():
-    """A new link (or a SQLite table rebuilt by a later migration) needs SameOrganizationLinks."""
-    from suishin.core.tenancy import link_trigger_name
-
+    """Every link of the installed models is guarded, whatever the migrations did to the tables."""
     names = trigger_names()
     unguarded = [
         f"{model._meta.label}.{field.name}"
         for model, field in tenant_links()
-        if not any(n.startswith(link_trigger_name(model._meta.db_table, field.column)) for n in names)
+        if not any(n.startswith(trigger_name(model._meta.db_table, field.column)) for n in names)
     ]
     assert len(tenant_links()) >= 10
     assert unguarded == []

@@ -18,6 +18,9 @@ from django.db import transaction
 from suishin.core.audit import audit_record
 
 SERVICES: dict[str, Callable] = {}  # "app.module.function" -> the decorated function
+# Called with the actor, inside the transaction, after every outermost service that succeeded: the
+# tenants app bumps the organization's content version there (cached pages are keyed by it).
+after_write_hooks: list[Callable] = []
 
 _pending: contextvars.ContextVar[list[dict] | None] = contextvars.ContextVar("pending_refusals", default=None)
 
@@ -43,7 +46,10 @@ def service(function: Callable) -> Callable:
         token = _pending.set(pending)
         try:
             with transaction.atomic():
-                return function(*args, **kwargs)
+                result = function(*args, **kwargs)
+                for hook in after_write_hooks:
+                    hook(kwargs.get("actor"))
+                return result
         finally:
             _pending.reset(token)
             for entry in pending:

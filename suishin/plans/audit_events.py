@@ -25,6 +25,8 @@ register_audit_events(
         "roadmap_entry.delete": _("工程の削除"),
         "roadmap.import": _("工程表の取り込み"),
         "plan_revision.publish": _("改定版の公開"),
+        "plan_revision.create": _("改定案の作成"),
+        "plan_revision.update": _("改定案の更新"),
     },
     fields={
         "based_on": _("写した計画のID"),

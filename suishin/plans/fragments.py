@@ -1,10 +1,12 @@
-"""The 工程表 table body, rendered once per version of the plan and kept in the cache.
+"""The 工程表 table body, rendered once per version of the town's data and kept in the cache.
 
 Everyone opens the 工程表 before a meeting, and it changes far less often than it is read. Its rows
 are the same for every reader of the town, so the rendered rows are cached under the plan (id and
-creation time), its `outline_version`, which every change bumps in its own transaction, the
-department filter and the language. A change is therefore never hidden: the next read misses and
-renders again. The cache is each worker's memory (settings.CACHES["fragments"]), bounded in entries.
+creation time), the organization's `content_version`, the department filter and the language. The
+service frame bumps `content_version` in the transaction of every write of the town's data
+(suishin.core.service), so no writer has to remember to invalidate: a measure edit, a department
+rename or an indicator shown on a row all make the next read miss and render again. The cache is
+each worker's memory (settings.CACHES["fragments"]), bounded in entries.
 """
 
 from django.core.cache import caches
@@ -21,16 +23,18 @@ from .selectors import id_url, roadmap_rows
 CACHE_SECONDS = 6 * 3600
 
 
-def roadmap_rows_html(plan: Plan, department: Department | None = None) -> str:
-    """Return the <tr> rows of the plan's 工程表 (only `department`'s measures, if given); "" when none."""
+def roadmap_rows_html(plan: Plan, department: Department | None = None, *, content_version: int) -> str:
+    """Return the <tr> rows of the plan's 工程表 (only `department`'s measures, if given); "" when none.
+
+    `content_version` is the organization's, as read with the request's actor.
+    """
     key = ":".join(
         str(part)
         for part in (
             "roadmap",
             plan.pk,
             plan.created_at.timestamp(),
-            plan.version,
-            plan.outline_version,
+            content_version,
             department.pk if department else 0,
             get_language(),
         )

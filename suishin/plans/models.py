@@ -27,9 +27,6 @@ class Plan(Versioned, TenantModel):
         blank=True,
         related_name="+",
     )
-    # Bumped (by services.outline_changed) in the transaction of every change to the plan's contents:
-    # the cached 工程表 is keyed on it, so a change is never hidden by the cache.
-    outline_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["organization", "-start_fy", "id"]

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from suishin.core.audit import audit_record
@@ -23,16 +23,6 @@ from .snapshots import plan_snapshot
 
 PLAN_FIELDS = ["title", "start_fy", "end_fy", "mission", "vision", "positioning"]
 MEASURE_TEXT_FIELDS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
-
-
-def outline_changed(plan_id: int) -> None:
-    """Record, in the transaction of the write, that the plan's contents changed (see Plan.outline_version).
-
-    Every service that changes goals, priority areas, measures, owners or spans calls this; the
-    row lock it takes also orders concurrent writers, so a reader never caches older contents under
-    a newer version.
-    """
-    Plan.objects.filter(pk=plan_id).update(outline_version=F("outline_version") + 1)  # scoped: a held plan
 
 
 def check_span_in_period(plan: Plan, start_fy: int, end_fy: int) -> None:
@@ -160,7 +150,6 @@ def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
     save_if_unchanged(plan, version, PLAN_FIELDS)
     changed = {f: [str(before[f]), str(getattr(plan, f))] for f in PLAN_FIELDS if before[f] != getattr(plan, f)}
     audit_record(actor=actor.user, organization=plan.organization, verb="plan.update", target=plan, data=changed)
-    outline_changed(plan.pk)
     return plan
 
 
@@ -182,7 +171,6 @@ def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") 
         description=description,
     )
     audit_record(actor=actor.user, organization=plan.organization, verb="goal.create", target=goal)
-    outline_changed(plan.pk)
     return goal
 
 
@@ -192,7 +180,6 @@ def goal_update(*, actor: Actor, goal: Goal, version: int, title: str, descripti
     goal.title, goal.description, goal.position = title, description, position
     save_if_unchanged(goal, version, ["title", "description", "position"])
     audit_record(actor=actor.user, organization=goal.organization, verb="goal.update", target=goal)
-    outline_changed(goal.plan_id)
     return goal
 
 
@@ -200,7 +187,6 @@ def goal_update(*, actor: Actor, goal: Goal, version: int, title: str, descripti
 def goal_delete(*, actor: Actor, goal: Goal) -> None:
     require_plan_editor(actor, "goal.delete", goal)
     audit_record(actor=actor.user, organization=goal.organization, verb="goal.delete", target=goal)
-    outline_changed(goal.plan_id)
     goal.delete()
 
 
@@ -218,7 +204,6 @@ def priority_area_create(
         cross_cutting=cross_cutting,
     )
     audit_record(actor=actor.user, organization=plan.organization, verb="priority_area.create", target=area)
-    outline_changed(plan.pk)
     return area
 
 
@@ -237,7 +222,6 @@ def priority_area_update(
     area.title, area.description, area.cross_cutting, area.position = title, description, cross_cutting, position
     save_if_unchanged(area, version, ["title", "description", "cross_cutting", "position"])
     audit_record(actor=actor.user, organization=area.organization, verb="priority_area.update", target=area)
-    outline_changed(area.plan_id)
     return area
 
 
@@ -248,7 +232,6 @@ def priority_area_delete(*, actor: Actor, area: PriorityArea) -> None:
     if area.measures.exists():
         raise ValidationError(_("施策がある重点取組事項は削除できません。先に施策を移すか削除してください。"))
     audit_record(actor=actor.user, organization=area.organization, verb="priority_area.delete", target=area)
-    outline_changed(area.plan_id)
     area.delete()
 
 
@@ -355,7 +338,6 @@ def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, dat
         target=measure,
         data={"departments": [d.name for d in departments]},
     )
-    outline_changed(plan.pk)
     return measure
 
 
@@ -397,7 +379,6 @@ def measure_update(
     audit_record(
         actor=actor.user, organization=measure.organization, verb="measure.update", target=measure, data=changed
     )
-    outline_changed(measure.plan_id)
     return measure
 
 
@@ -405,7 +386,6 @@ def measure_update(
 def measure_delete(*, actor: Actor, measure: Measure) -> None:
     require_plan_editor(actor, "measure.delete", measure)
     audit_record(actor=actor.user, organization=measure.organization, verb="measure.delete", target=measure)
-    outline_changed(measure.plan_id)
     measure.delete()
 
 
@@ -426,7 +406,6 @@ def roadmap_entry_create(*, actor: Actor, measure: Measure, label: str, start_fy
         position=_next_position(measure.roadmap_entries.all()),
     )
     audit_record(actor=actor.user, organization=measure.organization, verb="roadmap_entry.create", target=entry)
-    outline_changed(measure.plan_id)
     return entry
 
 
@@ -446,7 +425,6 @@ def roadmap_entry_update(
         target=entry,
         data={"before": before},
     )
-    outline_changed(entry.measure.plan_id)
     return entry
 
 
@@ -454,7 +432,6 @@ def roadmap_entry_update(
 def roadmap_entry_delete(*, actor: Actor, entry: RoadmapEntry) -> None:
     require_measure_editor(actor, entry.measure, "roadmap_entry.delete")
     audit_record(actor=actor.user, organization=entry.organization, verb="roadmap_entry.delete", target=entry)
-    outline_changed(entry.measure.plan_id)
     entry.delete()
 
 

@@ -356,7 +356,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
     Measures whose row says what the plan already says are left alone (an edited file usually changes a
     few rows); the others are written in bulk, in a fixed number of statements whatever the file's size.
     """
-    from .services import MeasureNumbering, outline_changed
+    from .services import MeasureNumbering
 
     require_same_organization(actor, "roadmap.import", plan)
     require_plan_editor(actor, "roadmap.import", plan)
@@ -439,8 +439,6 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: RoadmapImport) -
             ),
         )
     summary = {"created": len(created), "updated": len(updated), "unchanged": unchanged}
-    if created or updated:
-        outline_changed(plan.pk)
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary
 

@@ -513,7 +513,7 @@ def roadmap(request, plan_id):
     filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
     years = plan.fiscal_years
-    rows_html = roadmap_rows_html(plan, department)
+    rows_html = roadmap_rows_html(plan, department, content_version=actor.organization.content_version)
     return render(
         request,
         "plans/roadmap.html",

@@ -14,4 +14,17 @@ class TenantsConfig(AppConfig):
 
         register_menu_entry(MenuEntry(_("監査ログ"), "audit_log", roles=(Role.ADMIN,), order=90))
 
+        from suishin.core.service import after_write_hooks
+
         from . import audit_events  # noqa: F401  (names the audit log's events of this app)
+        from .content_version import content_changed
+
+        if content_changed not in after_write_hooks:
+            after_write_hooks.append(content_changed)
+
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from .link_guards import after_migrate, before_migrate
+
+        pre_migrate.connect(before_migrate, dispatch_uid="suishin.link_guards.drop")
+        post_migrate.connect(after_migrate, dispatch_uid="suishin.link_guards.create")

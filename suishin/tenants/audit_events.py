@@ -11,6 +11,8 @@ register_audit_events(
         "organization.create": _("団体の登録"),
         "organization.choose": _("操作する団体の切り替え"),
         "department.create": _("課の登録"),
+        "department.update": _("課の変更"),
+        "departments.import": _("組織の一括登録"),
         "user.create": _("ユーザーの登録"),
     },
     fields={"role": _("役割")},

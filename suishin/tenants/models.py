@@ -34,6 +34,10 @@ class Organization(BaseModel):
         limit_choices_to={"kind": "prefecture"},
     )
     population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
+    # Bumped by the service frame in the transaction of every write of the organization's data
+    # (see suishin.core.service): cached pages of the organization are keyed by it, so no writer has
+    # to remember to invalidate them.
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["local_government_code"]

@@ -57,6 +57,26 @@ def department_create(
 
 
 @service
+def department_update(*, actor: Actor, department: Department, code: str, name: str) -> Department:
+    """Rename a department (its code and name); everything that shows it shows the new name."""
+    require_same_organization(actor, "department.update", department)
+    if not actor.has_role(Role.ADMIN):
+        raise deny(actor, "department.update", department)
+    before = {"code": department.code, "name": department.name}
+    department.code, department.name = code, name
+    department.full_clean()
+    department.save(update_fields=["code", "name", "updated_at"])
+    audit_record(
+        actor=actor.user,
+        organization=department.organization,
+        verb="department.update",
+        target=department,
+        data={k: [before[k], getattr(department, k)] for k in before if before[k] != getattr(department, k)},
+    )
+    return department
+
+
+@service
 def user_create_with_role(
     *,
     actor: Actor,

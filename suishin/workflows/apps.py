@@ -9,6 +9,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from suishin.core.registry import HomeSection, register_home_section
 
+        from . import audit_events  # noqa: F401  (names the audit log's events of this app)
         from .selectors import next_actions
 
         # What the actor may do next, across every kind of workflow object: first on the home page.

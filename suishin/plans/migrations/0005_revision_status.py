@@ -2,13 +2,11 @@
 
 from django.db import migrations, models
 
-from suishin.core.tenancy import SameOrganizationLinks
-
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_same_organization_links'),
+        ('plans', '0003_plan_outline_version'),
     ]
 
     operations = [
@@ -17,6 +15,4 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('draft', '下書き'), ('returned', '差戻し'), ('decision', '決定待ち'), ('approved', '決定')], default='draft', max_length=20, verbose_name='状態'),
         ),
-        # SQLite rebuilds the table to add the column, and its triggers go with it.
-        SameOrganizationLinks("planrevision", ["plan"]),
     ]

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from suishin.core.uploads import open_xlsx_upload
 from suishin.plans import services
-from suishin.plans.models import Plan
 from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_import_apply, roadmap_workbook
 from suishin.plans.tests.test_spreadsheets import as_upload
+from suishin.tenants.models import Organization
+from suishin.tenants.services import department_update, system_actor
 
 
 def _first_measure(plan):
@@ -140,10 +141,10 @@ def test_a_change_shows_on_the_next_read(client, cast, plan, change):
     client.force_login(cast.town.users["secretariat"])
     first = _first_measure(plan)
     before = roadmap_page(client, plan)  # fills the cache
-    version = Plan.objects.get(pk=plan.pk).outline_version
+    version = Organization.objects.get(pk=plan.organization_id).content_version
     plan.refresh_from_db()
     shown = CHANGES[change](cast.town.actor("secretariat"), plan)
-    assert Plan.objects.get(pk=plan.pk).outline_version > version
+    assert Organization.objects.get(pk=plan.organization_id).content_version > version
     after = roadmap_page(client, plan)
     if shown is not None:
         assert shown not in before and shown in after
@@ -158,12 +159,23 @@ def test_an_import_shows_on_the_next_read(client, cast, plan):
     assert _import_renamed_span(cast, plan) in roadmap_page(client, plan)
 
 
-def test_an_import_that_changes_nothing_keeps_the_cache(cast, plan):
-    version = plan.outline_version
-    workbook = roadmap_workbook(plan)
-    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
-    roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
-    assert Plan.objects.get(pk=plan.pk).outline_version == version
+def test_a_department_rename_shows_on_the_next_read_though_no_plan_service_ran(client, cast, plan):
+    """Invalidation comes from the one place every write passes, not from each writer remembering."""
+    client.force_login(cast.town.users["secretariat"])
+    owner = cast.town.departments[1]
+    old_name = owner.name
+    assert old_name in roadmap_page(client, plan)  # fills the cache
+    department_update(actor=system_actor(cast.town.organization), department=owner, code=owner.code, name="新しい課名")
+    page = roadmap_page(client, plan)
+    assert "新しい課名" in page and old_name not in page
+
+
+def test_a_write_of_another_town_keeps_this_towns_cache(cast, plan, other_plan):
+    version = Organization.objects.get(pk=plan.organization_id).content_version
+    other = cast.other.actor("secretariat")
+    measure = other_plan.measures.first()
+    services.measure_update(actor=other, measure=measure, version=measure.version, data={"title": "よその町"})
+    assert Organization.objects.get(pk=plan.organization_id).content_version == version
 
 
 def test_a_cached_read_skips_the_plan_queries(client, cast, plan):

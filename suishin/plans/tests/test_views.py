@@ -2,8 +2,8 @@ import io
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suishin.core.models import AuditLog, Job

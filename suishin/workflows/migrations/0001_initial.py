@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tenants', '0004_same_organization_links'),
+        ('tenants', '0003_membership_unique_with_null_department'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
