@@ -37,6 +37,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "suishin.core.db_unavailable.DatabaseUnavailableMiddleware",
     "suishin.core.request_context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
