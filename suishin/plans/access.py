@@ -1,8 +1,8 @@
 """Who may read and change plans. Every plans view calls one of these first."""
 
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import OuterRef, Q, Subquery
 
+from suishin.tenants.access import get_in_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Role
 from suishin.tenants.policy import OWN_DEPARTMENTS, Policy, RoleRight
@@ -10,36 +10,43 @@ from suishin.tenants.policy import OWN_DEPARTMENTS, Policy, RoleRight
 from .models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
 
 
-def _get(queryset, actor: Actor, object_id):
-    try:
-        return queryset.for_organization(actor.organization).get(pk=int(object_id))
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def access_plan(actor: Actor, plan_id) -> Plan:
-    """Return the plan of the actor's organization, or 404 (missing and another town's alike)."""
-    return _get(Plan.objects.all(), actor, plan_id)
+    """Return the plan of the actor's organization, or 404 (missing and another town's alike).
+
+    The plan carries `latest_edition` and `latest_edition_on`, the number and 改定日 of its latest
+    decided revision (None before the first), for printed pages and file names, in the same query.
+    """
+    decided = PlanRevision.objects.filter(
+        plan=OuterRef("pk"), organization=OuterRef("organization"), status=PlanRevision.Status.APPROVED
+    ).order_by("-number")
+    return get_in_organization(
+        Plan.objects.annotate(
+            latest_edition=Subquery(decided.values("number")[:1]),
+            latest_edition_on=Subquery(decided.values("published_on")[:1]),
+        ),
+        actor,
+        plan_id,
+    )
 
 
 def access_goal(actor: Actor, goal_id) -> Goal:
-    return _get(Goal.objects.select_related("plan"), actor, goal_id)
+    return get_in_organization(Goal.objects.select_related("plan"), actor, goal_id)
 
 
 def access_priority_area(actor: Actor, area_id) -> PriorityArea:
-    return _get(PriorityArea.objects.select_related("plan"), actor, area_id)
+    return get_in_organization(PriorityArea.objects.select_related("plan"), actor, area_id)
 
 
 def access_measure(actor: Actor, measure_id) -> Measure:
-    return _get(Measure.objects.select_related("plan", "priority_area"), actor, measure_id)
+    return get_in_organization(Measure.objects.select_related("plan", "priority_area"), actor, measure_id)
 
 
 def access_roadmap_entry(actor: Actor, entry_id) -> RoadmapEntry:
-    return _get(RoadmapEntry.objects.select_related("measure", "measure__plan"), actor, entry_id)
+    return get_in_organization(RoadmapEntry.objects.select_related("measure", "measure__plan"), actor, entry_id)
 
 
 def access_revision(actor: Actor, revision_id) -> PlanRevision:
-    return _get(PlanRevision.objects.select_related("plan"), actor, revision_id)
+    return get_in_organization(PlanRevision.objects.select_related("plan"), actor, revision_id)
 
 
 class PlansPolicy(Policy):

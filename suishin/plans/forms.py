@@ -4,31 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from suishin.core.concurrency import VersionedFormMixin
-from suishin.core.fields import ModelChoiceField, ModelMultipleChoiceField
+from suishin.core.fields import FiscalYearField, ModelChoiceField, ModelMultipleChoiceField
 from suishin.core.forms import CleanTextMixin, Form
-from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year
+from suishin.core.wareki import fiscal_year_label
 
 from .models import Plan, PriorityArea, Stage
 from .revision_dates import check_revision_date
-
-
-class FiscalYearField(forms.Field):
-    """A fiscal year typed as 2023, 「2023年度」 or 「令和5年度」."""
-
-    widget = forms.TextInput(attrs={"maxlength": 30, "inputmode": "text"})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("例：2023、2023年度、令和5年度"))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = (value or "").strip() if isinstance(value, str) else value
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_fiscal_year(value)
-        except WarekiError as error:
-            raise forms.ValidationError(str(error.args[0]), code="invalid_fiscal_year") from None
 
 
 class PeriodFormMixin(Form):

@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from suishin.core.url_patterns import id_url
 from suishin.core.wareki import fiscal_year_label
 from suishin.tenants.models import Department
 
 from .models import Plan
-from .selectors import id_url, roadmap_rows
+from .selectors import roadmap_rows
 
 CACHE_SECONDS = 6 * 3600
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from suishin.core.concurrency import Versioned
+from suishin.core.fiscal_year import fiscal_years
 from suishin.tenants.models import Department, TenantModel
 
 
@@ -44,7 +45,7 @@ class Plan(Versioned, TenantModel):
 
     @property
     def fiscal_years(self) -> list[int]:
-        return list(range(self.start_fy, self.end_fy + 1))
+        return fiscal_years(self.start_fy, self.end_fy)
 
 
 class Goal(Versioned, TenantModel):

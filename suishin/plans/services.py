@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from suishin.core.audit import audit_record
 from suishin.core.concurrency import save_if_unchanged
+from suishin.core.ordering import next_position
 from suishin.core.service import service
 from suishin.core.wareki import fiscal_year_label
 from suishin.tenants.access import require_same_organization
@@ -156,17 +157,13 @@ def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
 # --- goals and priority areas -----------------------------------------------------------------
 
 
-def _next_position(queryset) -> int:
-    return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
-
-
 @service
 def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") -> Goal:
     require_plan_editor(actor, "goal.create", plan)
     goal = Goal.objects.create(
         organization=plan.organization,
         plan=plan,
-        position=_next_position(plan.goals.all()),
+        position=next_position(plan.goals.all()),
         title=title,
         description=description,
     )
@@ -198,7 +195,7 @@ def priority_area_create(
     area = PriorityArea.objects.create(
         organization=plan.organization,
         plan=plan,
-        position=_next_position(plan.priority_areas.all()),
+        position=next_position(plan.priority_areas.all()),
         title=title,
         description=description,
         cross_cutting=cross_cutting,
@@ -324,7 +321,7 @@ def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, dat
         plan=plan,
         priority_area=priority_area,
         number=data.get("number") or next_measure_number(plan, priority_area),
-        position=_next_position(priority_area.measures.all()),
+        position=next_position(priority_area.measures.all()),
         **{f: data.get(f, "") for f in MEASURE_TEXT_FIELDS if f != "stage"},
         stage=data.get("stage") or Stage.DIGITALIZATION,
     )
@@ -367,7 +364,7 @@ def measure_update(
         if priority_area.plan_id != measure.plan_id:
             raise ValidationError(_("重点取組事項がこの計画のものではありません。"))
         measure.priority_area = priority_area
-        measure.position = _next_position(priority_area.measures.all())
+        measure.position = next_position(priority_area.measures.all())
         fields += ["priority_area", "position"]
     measure.full_clean(exclude=["plan", "organization"])
     save_if_unchanged(measure, version, fields)
@@ -403,7 +400,7 @@ def roadmap_entry_create(*, actor: Actor, measure: Measure, label: str, start_fy
         label=label,
         start_fy=start_fy,
         end_fy=end_fy,
-        position=_next_position(measure.roadmap_entries.all()),
+        position=next_position(measure.roadmap_entries.all()),
     )
     audit_record(actor=actor.user, organization=measure.organization, verb="roadmap_entry.create", target=entry)
     return entry

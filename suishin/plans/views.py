@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from suishin.core.jobs import job_start
 from suishin.core.uploads import UploadError, read_xlsx_upload
+from suishin.core.url_patterns import id_url
 from suishin.tenants.access import require_actor
 
 from . import services
@@ -43,7 +44,7 @@ from .forms import (
 )
 from .fragments import roadmap_rows_html
 from .models import PlanRevision, Stage
-from .selectors import departments_of, id_url, measure_page, plan_outline, plans_of
+from .selectors import departments_of, measure_page, plan_outline, plans_of
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
 from .tasks import roadmap_import_task

@@ -57,9 +57,18 @@ def require_role(request: HttpRequest, *roles: str, action: str = "") -> Actor:
     return actor
 
 
-def access_department(actor: Actor, department_id: int) -> Department:
-    """Return the actor's organization's department, or 404."""
+def get_in_organization(queryset, actor: Actor, object_id):
+    """Return the object `object_id` of `queryset` in the actor's organization, or 404.
+
+    Missing and another town's object give the same 404, and so does an id that is not a number.
+    Every app's `access_<thing>` functions are built on this.
+    """
     try:
-        return Department.objects.for_organization(actor.organization).get(pk=department_id)
-    except (Department.DoesNotExist, ValueError, TypeError):
+        return queryset.for_organization(actor.organization).get(pk=int(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
+
+
+def access_department(actor: Actor, department_id) -> Department:
+    """Return the actor's organization's department, or 404."""
+    return get_in_organization(Department.objects.all(), actor, department_id)
