@@ -7,12 +7,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "ワークフロー"
 
     def ready(self) -> None:
-        from suishin.core.registry import HomeSection, register_home_section
+        from suishin.core.registry import register_todo_provider
 
         from . import audit_events  # noqa: F401  (names the audit log's events of this app)
-        from .selectors import next_actions
+        from .selectors import workflow_todos
 
-        # What the actor may do next, across every kind of workflow object: first on the home page.
-        register_home_section(
-            HomeSection("workflows/_home_todo.html", lambda actor: {"actions": next_actions(actor, limit=20)}, order=5)
-        )
+        register_todo_provider(workflow_todos)

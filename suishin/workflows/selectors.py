@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
+from suishin.core.registry import TodoItem
+
 from .definitions import APPROVED, workflows
 from .models import TransitionRecord
 from .rules import may_take
@@ -78,3 +80,11 @@ def next_actions(actor, limit: int = 50) -> list[NextAction]:
             if actions:
                 found.append(NextAction(obj, workflow.label(obj.status, obj), actions))
     return found
+
+
+def workflow_todos(actor) -> list[TodoItem]:
+    """The to-do provider of the workflows: every object whose next step is the actor's."""
+    return [
+        TodoItem(str(a.obj), a.obj.get_absolute_url(), a.state_label, tuple(str(t.label) for t in a.actions))
+        for a in next_actions(actor, limit=20)
+    ]
