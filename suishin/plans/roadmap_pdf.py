@@ -17,8 +17,8 @@ from suishin.tenants.models import Department
 from .models import Plan
 from .selectors import roadmap_rows
 
-# Characters a file name cannot hold on Windows or elsewhere, and control characters.
-UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# Characters Windows or macOS refuse in a file name, and control characters: each becomes 「_」.
+UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 def roadmap_pdf_title(plan: Plan, department: Department | None = None) -> str:
@@ -30,7 +30,6 @@ def roadmap_pdf_title(plan: Plan, department: Department | None = None) -> str:
 def roadmap_document(plan: Plan, department: Department | None = None) -> dict:
     """Return the data of `plans/roadmap.typ`: labels (translated here), years and rows."""
     years = plan.fiscal_years
-    fiscal_year_word = _("年度")
     rows: list[dict] = []
     for row in roadmap_rows(plan, department):
         if row.area is not None:
@@ -61,7 +60,7 @@ def roadmap_document(plan: Plan, department: Department | None = None) -> dict:
             "empty": _("該当する施策はありません。"),
         },
         # As on the page: 「2023年度」 over 「（令和5年度）」.
-        "years": [{"year": f"{year}{fiscal_year_word}", "wareki": wareki_fiscal_year(year)} for year in years],
+        "years": [{"year": _("%(year)s年度") % {"year": year}, "wareki": wareki_fiscal_year(year)} for year in years],
         "rows": rows,
     }
 
@@ -82,7 +81,7 @@ def roadmap_pdf_filenames(plan: Plan, department: Department | None = None) -> t
     parts = [plan.organization.name, _("工程表"), _("%(year)s年度版") % {"year": plan.start_fy}]
     if department is not None:
         parts.insert(2, department.name)
-    name = "_".join(UNSAFE_IN_FILE_NAME.sub("", part).strip() for part in parts)
+    name = UNSAFE_IN_FILE_NAME.sub("_", "_".join(parts)).strip(" .")
     fallback = f"roadmap-{plan.organization.local_government_code}-{plan.start_fy}"
     if department is not None:
         fallback += f"-{department.pk}"
