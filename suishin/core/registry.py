@@ -261,6 +261,14 @@ class Seeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DemoContext:
+    organization: object
+    departments: dict  # name -> Department
+    users: dict  # role -> User
+    data: dict  # the demo data file (suishin/demo/data/kamisato.json)
+
+
 demo_seeders: list[Seeder] = []
 bench_seeders: list[Seeder] = []
 

@@ -1,6 +1,8 @@
 """A national-scale data set for the benchmark: up to 1,788 団体, each with the shape of a real town.
 
 Rows are written with bulk_create, not through the services: this is generated data, made in minutes.
+This module makes the organizations, departments and users; each app adds its part through the bench
+seeders it registers (suishin.core.registry.register_bench_seeder): plans adds a plan per town.
 """
 
 import math
@@ -10,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from suishin.plans.models import Goal, Measure, MeasureDepartment, Plan, PriorityArea, RoadmapEntry, Stage
+from suishin.core.registry import bench_seeders
 from suishin.tenants.local_government_code import check_digit, prefecture_code
 from suishin.tenants.models import Department, Membership, Organization, Role
 
@@ -18,9 +20,6 @@ BENCH_PREFIX = "ベンチ"
 BENCH_PASSWORD = "bench-pass-2026"  # noqa: S105 - generated benchmark accounts on a local database
 ROLES = [Role.ADMIN, Role.SECRETARIAT, Role.COMMITTEE, Role.DEPARTMENT, Role.COUNCIL, Role.STAFF]
 DEPARTMENTS = 17
-AREAS = 8
-MEASURES = 80
-START_FY, END_FY = 2021, 2025
 BATCH = 50
 
 
@@ -115,76 +114,5 @@ def _seed_towns(codes, prefecture_by_number, password, rng) -> None:
         for i, town in enumerate(towns)
         for r, role in enumerate(ROLES)
     )
-    plans = Plan.objects.bulk_create(
-        Plan(
-            organization=town,
-            title=f"{town.name} DX推進計画",
-            start_fy=START_FY,
-            end_fy=END_FY,
-            vision="デジタルの活用により、一人ひとりのニーズに合ったサービスを選ぶことができる社会",
-            mission="行政サービスの向上と業務の効率化",
-        )
-        for town in towns
-    )
-    Goal.objects.bulk_create(
-        Goal(organization=plan.organization, plan=plan, position=g, title=f"取組目標{g}")
-        for plan in plans
-        for g in range(1, 4)
-    )
-    areas = PriorityArea.objects.bulk_create(
-        PriorityArea(organization=plan.organization, plan=plan, position=a, title=f"重点取組事項{a}")
-        for plan in plans
-        for a in range(1, AREAS + 1)
-    )
-    per_area = MEASURES // AREAS
-    stages = list(Stage.values)
-    measures = Measure.objects.bulk_create(
-        Measure(
-            organization=area.organization,
-            plan_id=area.plan_id,
-            priority_area=area,
-            number=f"{area.position:02d}-{m:02d}",
-            position=m,
-            title=f"施策{area.position}-{m}",
-            problem="課題の説明",
-            causes="要因・根拠の説明",
-            actions="具体的な取組内容の説明",
-            expected_effects="効果見込み・目標の説明",
-            stage=stages[(area.position + m) % 3],
-        )
-        for area in areas
-        for m in range(1, per_area + 1)
-    )
-    MeasureDepartment.objects.bulk_create(
-        MeasureDepartment(
-            organization=measure.organization,
-            measure=measure,
-            department=departments_of[measure.organization.pk][(measure.position + i) % DEPARTMENTS],
-        )
-        for measure in measures
-        for i in range(1 + measure.position % 2)
-    )
-    entries = []
-    for measure in measures:
-        split_year = rng.randint(START_FY, END_FY - 1)
-        entries.append(
-            RoadmapEntry(
-                organization=measure.organization,
-                measure=measure,
-                label="検討・準備",
-                start_fy=START_FY,
-                end_fy=split_year,
-                position=1,
-            )
-        )
-        entries.append(
-            RoadmapEntry(
-                organization=measure.organization,
-                measure=measure,
-                label="実施・拡大",
-                start_fy=split_year + 1,
-                end_fy=END_FY,
-                position=2,
-            )
-        )
-    RoadmapEntry.objects.bulk_create(entries, batch_size=2000)
+    for seeder in bench_seeders:
+        seeder.run(towns=towns, departments_of=departments_of, rng=rng)

@@ -178,3 +178,14 @@ def measure_page(plan: Plan, page_number, department: Department | None = None, 
     _add_owner_names(rows, plan.organization_id)
     page.object_list = list(rows.values())
     return page
+
+
+def open_measure_ownerships(organization_id: int):
+    """Return the owners of the measures of plans still open (their period reaches this fiscal year
+    or later): a reorganisation moves these; a finished plan keeps its departments as they were."""
+    from django.utils import timezone
+
+    from suishin.core.fiscal_year import fiscal_year_of
+
+    current = fiscal_year_of(timezone.localdate())
+    return MeasureDepartment.objects.for_organization(organization_id).filter(measure__plan__end_fy__gte=current)

@@ -1,14 +1,16 @@
-"""Load the demo town 上里町 (seed 001: its DX plan and 工程表) when the database is empty."""
+"""Load the demo town 上里町 (seed 001: its DX plan and 工程表) when the database is empty.
 
-import datetime as dt
+This command makes the organizations, departments and one user per role; each app adds its part
+through the demo seeders it registers (suishin.core.registry.register_demo_seeder).
+"""
+
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from suishin.plans.services import plan_create, plan_revision_create, plan_revision_transition
-from suishin.tenants.actor import actor_for_user
+from suishin.core.registry import DemoContext, demo_seeders
 from suishin.tenants.models import Organization, Role
 from suishin.tenants.services import (
     department_create,
@@ -83,26 +85,8 @@ def load_demo() -> Organization:
             department=departments.get(department) if department else None,
             full_name=label,
         )
-    plan = plan_create(actor=actor, structure=data["plan"])
-    # The plan as decided in April 2023: proposed and submitted by the secretariat, the decision of
-    # 行政改革推進本部 recorded by a committee member (four eyes).
-    secretariat = actor_for_user(users[Role.SECRETARIAT], town.pk)
-    revision = plan_revision_create(
-        actor=secretariat,
-        plan=plan,
-        published_on=_date(data["plan"].get("published_on", "2023-04-01")),
-        decided_by="行政改革推進本部",
-        note="上里町DX推進計画（令和5年4月）",
-    )
-    revision = plan_revision_transition(actor=secretariat, revision=revision, action="submit")
-    plan_revision_transition(
-        actor=actor_for_user(users[Role.COMMITTEE], town.pk),
-        revision=revision,
-        action="accept",
-        comment="行政改革推進本部で決定",
-    )
+    context = DemoContext(organization=town, departments=departments, users=users, data=data)
+    for seeder in demo_seeders:
+        seeder.run(context)
     return town
 
-
-def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
