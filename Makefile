@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve bench lint migrate demo messages clean
+.PHONY: run test serve bench faults lint migrate demo messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ serve: $(STAMP)
 # National-scale benchmark on PostgreSQL; prints a table and writes it to bench/results/.
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Fault experiments (PostgreSQL, loopback only, bounded in time): killed and refused database connections,
+# killed task and gunicorn workers; prints a table and writes it to bench/results/faults.md.
+faults: $(STAMP)
+	$(PY) bench/faults.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -74,6 +74,11 @@ def job_start(
 
     `start_url` is the page the user started it from, offered again when the job fails.
     """
+    with transaction.atomic():  # never a job without its queued task (the connection may drop in between)
+        return _start(actor, kind, title, target, task, payload, result_url, start_url)
+
+
+def _start(actor, kind, title, target, task, payload, result_url, start_url) -> Job:
     job = Job.objects.create(
         organization=actor.organization,
         created_by=actor.user,
