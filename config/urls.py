@@ -3,11 +3,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from suishin.accounts.forms import LoginForm
+from suishin.core import views as core_views
 from suishin.portal import views as portal_views
 from suishin.tenants import views as tenant_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -19,7 +19,7 @@ EVERYONE = set(ROLES)
 SECRETARIAT = {"secretariat"}
 # Not tenant data: the login pages, the language switch, and the user's own second-factor pages
 # (tested in suishin/accounts/tests/test_mfa.py).
-PUBLIC = {"login", "logout", "set_language", "accounts:mfa_setup", "accounts:mfa_verify"}
+PUBLIC = {"login", "logout", "set_language", "accounts:mfa_setup", "accounts:mfa_verify", "favicon"}
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from .mfa import has_confirmed_device, mfa_required
 
-ALWAYS_ALLOWED = ("/mfa/", "/logout/", "/static/", "/i18n/", "/login/")
+ALWAYS_ALLOWED = ("/mfa/", "/logout/", "/static/", "/i18n/", "/login/", "/favicon.ico")
 
 
 class MFARequiredMiddleware:

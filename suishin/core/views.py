@@ -1,9 +1,15 @@
-"""The error pages."""
+"""The error pages, and the icon browsers ask for at /favicon.ico."""
 
-from django.http import HttpResponseServerError
+from pathlib import Path
+
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+FAVICON = Path(__file__).resolve().parent / "static" / "suishin" / "icons" / "favicon.ico"
 
 
 def page_not_found(request, exception):
@@ -33,3 +39,10 @@ def bad_request(request, exception):
     return render(
         request, "core/error.html", {"status": 400, "message": _("リクエストの内容が正しくありません。")}, status=400
     )
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """Answer /favicon.ico, which browsers request whatever the page links (pages link the SVG in static)."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")

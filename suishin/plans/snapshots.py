@@ -7,6 +7,8 @@ starts from (national priority items or the previous plan), and the demo town's 
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import MeasureDepartment, Plan, RoadmapEntry
 
@@ -67,23 +69,23 @@ class Change:
 
 
 PLAN_FIELD_LABELS = {
-    "title": "計画名",
-    "start_fy": "開始年度",
-    "end_fy": "終了年度",
-    "mission": "計画の目的",
-    "vision": "ビジョン",
-    "positioning": "計画の位置づけ",
+    "title": gettext_lazy("計画名"),
+    "start_fy": gettext_lazy("開始年度"),
+    "end_fy": gettext_lazy("終了年度"),
+    "mission": gettext_lazy("計画の目的"),
+    "vision": gettext_lazy("ビジョン"),
+    "positioning": gettext_lazy("計画の位置づけ"),
 }
 MEASURE_FIELD_LABELS = {
-    "title": "施策名",
-    "priority_area": "重点取組事項",
-    "problem": "課題",
-    "causes": "想定される要因・根拠",
-    "actions": "具体的な取組内容",
-    "expected_effects": "効果見込み・目標",
-    "stage": "段階",
-    "national_kpi_note": "国のKPI・参考",
-    "departments": "担当課",
+    "title": gettext_lazy("施策名"),
+    "priority_area": gettext_lazy("重点取組事項"),
+    "problem": gettext_lazy("課題"),
+    "causes": gettext_lazy("想定される要因・根拠"),
+    "actions": gettext_lazy("具体的な取組内容"),
+    "expected_effects": gettext_lazy("効果見込み・目標"),
+    "stage": gettext_lazy("段階"),
+    "national_kpi_note": gettext_lazy("国のKPI・参考"),
+    "departments": gettext_lazy("担当課"),
 }
 
 
@@ -96,7 +98,11 @@ def _measures(snapshot: dict) -> dict[str, dict]:
 
 
 def _span_text(span: dict) -> str:
-    return f"{span['label']}（{span['start_fy']}〜{span['end_fy']}年度）"
+    return _("%(label)s（%(start)s〜%(end)s年度）") % {
+        "label": span["label"],
+        "start": span["start_fy"],
+        "end": span["end_fy"],
+    }
 
 
 def plan_diff(old: dict, new: dict) -> list[Change]:
@@ -108,36 +114,36 @@ def plan_diff(old: dict, new: dict) -> list[Change]:
         if old.get(key) != new.get(key)
     ]
     if plan_fields:
-        changes.append(Change("changed", "計画", new.get("title", ""), plan_fields))
+        changes.append(Change("changed", _("計画"), new.get("title", ""), plan_fields))
 
     old_goals = [g["title"] for g in old.get("goals", [])]
     new_goals = [g["title"] for g in new.get("goals", [])]
-    changes += [Change("removed", "取組目標", g) for g in old_goals if g not in new_goals]
-    changes += [Change("added", "取組目標", g) for g in new_goals if g not in old_goals]
+    changes += [Change("removed", _("取組目標"), g) for g in old_goals if g not in new_goals]
+    changes += [Change("added", _("取組目標"), g) for g in new_goals if g not in old_goals]
 
     old_areas = {a["title"]: a for a in old.get("priority_areas", [])}
     new_areas = {a["title"]: a for a in new.get("priority_areas", [])}
-    changes += [Change("removed", "重点取組事項", t) for t in old_areas if t not in new_areas]
-    changes += [Change("added", "重点取組事項", t) for t in new_areas if t not in old_areas]
+    changes += [Change("removed", _("重点取組事項"), t) for t in old_areas if t not in new_areas]
+    changes += [Change("added", _("重点取組事項"), t) for t in new_areas if t not in old_areas]
     for title in new_areas.keys() & old_areas.keys():
         if old_areas[title].get("description") != new_areas[title].get("description"):
             changes.append(
                 Change(
                     "changed",
-                    "重点取組事項",
+                    _("重点取組事項"),
                     title,
-                    [("説明", old_areas[title].get("description", ""), new_areas[title].get("description", ""))],
+                    [(_("説明"), old_areas[title].get("description", ""), new_areas[title].get("description", ""))],
                 )
             )
 
     old_measures, new_measures = _measures(old), _measures(new)
     for number, measure in old_measures.items():
         if number not in new_measures:
-            changes.append(Change("removed", "施策", f"{number} {measure['title']}"))
+            changes.append(Change("removed", _("施策"), f"{number} {measure['title']}"))
     for number, measure in new_measures.items():
         name = f"{number} {measure['title']}"
         if number not in old_measures:
-            changes.append(Change("added", "施策", name))
+            changes.append(Change("added", _("施策"), name))
             continue
         before = old_measures[number]
         fields = []
@@ -148,9 +154,9 @@ def plan_diff(old: dict, new: dict) -> list[Change]:
             if old_value != new_value:
                 fields.append((label, str(old_value), str(new_value)))
         if fields:
-            changes.append(Change("changed", "施策", name, fields))
+            changes.append(Change("changed", _("施策"), name, fields))
         old_spans = {_span_text(s) for s in before.get("roadmap", [])}
         new_spans = {_span_text(s) for s in measure.get("roadmap", [])}
-        changes += [Change("removed", "工程", f"{name}: {s}") for s in sorted(old_spans - new_spans)]
-        changes += [Change("added", "工程", f"{name}: {s}") for s in sorted(new_spans - old_spans)]
+        changes += [Change("removed", _("工程"), f"{name}: {s}") for s in sorted(old_spans - new_spans)]
+        changes += [Change("added", _("工程"), f"{name}: {s}") for s in sorted(new_spans - old_spans)]
     return changes

@@ -1,6 +1,7 @@
 """Plan pages. Each view: access check first, then a form or a selector, then a service."""
 
 from functools import partial
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from suishin.core.fiscal_year import fiscal_year_of
 from suishin.core.jobs import job_start
-from suishin.core.uploads import UploadError, read_xlsx_upload
 from suishin.core.url_patterns import id_url
+from suishin.core.uploads import UploadError, read_xlsx_upload
 from suishin.tenants.access import require_actor
 
 from . import services
@@ -131,8 +133,41 @@ def plan_create(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("計画「%(title)s」を作りました。") % {"title": plan.title})
+            if based_on is not None:
+                _report_copy(request, structure, plan)
             return redirect(plan)
     return render(request, "plans/plan_create.html", {"form": form})
+
+
+def _report_copy(request, structure: dict, plan) -> None:
+    """Say what a copy carried into the new plan: its measures, and which 工程 the new period holds.
+
+    The copy keeps a span's part inside the new period (see services.plan_create): a span partly
+    outside it is shortened, one wholly outside it is not copied (carrying spans over comes with the
+    roll-over of a plan into the next period).
+    """
+    measures = [m for area in structure.get("priority_areas", []) for m in area.get("measures", [])]
+    kept = shortened = dropped = 0
+    for span in (s for m in measures for s in m.get("roadmap", [])):
+        start_fy, end_fy = int(span["start_fy"]), int(span["end_fy"])
+        if end_fy < plan.start_fy or start_fy > plan.end_fy:
+            dropped += 1
+        elif start_fy < plan.start_fy or end_fy > plan.end_fy:
+            shortened += 1
+        else:
+            kept += 1
+    text = _("施策 %(measures)s 件と工程 %(spans)s 件を写しました。") % {
+        "measures": len(measures),
+        "spans": kept + shortened,
+    }
+    if shortened:
+        text += _("うち工程 %(n)s 件は新しい計画期間に合わせて期間を縮めました。") % {"n": shortened}
+    messages.info(request, text)
+    if dropped:
+        period = {"n": dropped, "start": plan.start_fy, "end": plan.end_fy}
+        messages.warning(
+            request, _("工程 %(n)s 件は新しい計画期間（%(start)s〜%(end)s年度）の外のため写していません。") % period
+        )
 
 
 @login_required
@@ -385,8 +420,15 @@ def measure_detail(request, measure_id):
             ],
             "can_edit": can_edit_measure(actor, measure, owner_ids),
             "can_edit_plan": can_edit_plan(actor),
+            "edition": _latest_edition(measure.plan),
         },
     )
+
+
+def _latest_edition(plan) -> int | None:
+    """Return the number of the plan's latest decided revision, for the printed header (None before one)."""
+    decided = plan.revisions.filter(status=PlanRevision.Status.APPROVED)
+    return decided.order_by("-number").values_list("number", flat=True).first()
 
 
 @login_required
@@ -537,9 +579,36 @@ def roadmap_export(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     response = HttpResponse(roadmap_xlsx_bytes(plan), content_type=XLSX)
-    filename = f"roadmap-{plan.organization.local_government_code}-{plan.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = _attachment(*roadmap_file_names(plan))
     return response
+
+
+def roadmap_file_names(plan) -> tuple[str, str]:
+    """Return the 工程表 file's name as a person would give it, and an ASCII one for old clients.
+
+    「上里町_工程表_2023年度版.xlsx」 names the fiscal year of the latest decided revision; before the
+    first, the plan's period: 「上里町_工程表_2021-2025年度.xlsx」.
+    """
+    code = plan.organization.local_government_code
+    if plan.latest_edition_on:
+        year = fiscal_year_of(plan.latest_edition_on)
+        name = _("%(organization)s_工程表_%(year)s年度版") % {"organization": plan.organization.name, "year": year}
+        ascii_name = f"roadmap-{code}-FY{year}"
+    else:
+        period = f"{plan.start_fy}-{plan.end_fy}"
+        name = _("%(organization)s_工程表_%(period)s年度") % {"organization": plan.organization.name, "period": period}
+        ascii_name = f"roadmap-{code}-FY{period}"
+    return f"{_file_name_safe(name)}.xlsx", f"{ascii_name}.xlsx"
+
+
+def _file_name_safe(name: str) -> str:
+    """Replace what Windows and macOS refuse in a file name (and control characters) with 「_」."""
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 or ord(ch) == 127 else ch for ch in name).strip(" .")
+
+
+def _attachment(name: str, ascii_name: str) -> str:
+    """Content-Disposition with an ASCII `filename` and the real name as `filename*` (RFC 6266, RFC 5987)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @login_required
