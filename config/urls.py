@@ -4,11 +4,11 @@ from django.views.i18n import set_language
 
 from suishin.accounts.forms import LoginForm
 from suishin.core import views as core_views
-from suishin.portal import views as portal_views
-from suishin.tenants import views as tenant_views
+from suishin.core.registry import url_modules
 
+# The shell's own pages; every app mounts its URL module from its AppConfig.ready()
+# (suishin.core.registry.register_urls), so a new app needs no line here.
 urlpatterns = [
-    path("", portal_views.home, name="home"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path(
         "login/",
@@ -18,11 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("mfa/", include("suishin.accounts.urls")),
-    path("jobs/<int:job_id>/", portal_views.job_detail, name="job_detail"),
-    path("audit-log/", tenant_views.audit_log, name="audit_log"),
-    path("organization/", tenant_views.choose_organization, name="choose_organization"),
-    path("plans/", include("suishin.plans.urls")),
-    path("notices/", include("suishin.notices.urls")),
+    *[path(entry.prefix, include(entry.module)) for entry in url_modules],
 ]
 
 handler400 = "suishin.core.views.bad_request"

@@ -8,7 +8,10 @@ class TenantsConfig(AppConfig):
     verbose_name = "団体・組織"
 
     def ready(self) -> None:
-        from suishin.core.registry import MenuEntry, register_menu_entry
+        from suishin.core.registry import MenuEntry, register_access_cases, register_menu_entry, register_urls
+
+        register_urls("", "suishin.tenants.urls")
+        register_access_cases("suishin.tenants.tests.access_cases")
 
         from .models import Role
 

@@ -1,0 +1,65 @@
+"""The plans pages in the access matrix (see suishin/core/access_matrix.py)."""
+
+import datetime as dt
+
+from suishin.core.access_matrix import EVERYONE, SECRETARIAT, Case
+from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from suishin.plans.tests.factories import decided_revision, make_plan
+
+EDITORS = {"secretariat", "department"}
+
+CASES = {
+    "plans:plan_list": Case(None, EVERYONE, set()),
+    "plans:plan_create": Case(None, SECRETARIAT, SECRETARIAT),
+    "plans:plan_detail": Case("plan", EVERYONE, set()),
+    "plans:plan_edit": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:goal_create": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:goal_edit": Case("goal", SECRETARIAT, SECRETARIAT),
+    "plans:goal_delete": Case("goal", SECRETARIAT, SECRETARIAT),
+    "plans:area_create": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:area_edit": Case("area", SECRETARIAT, SECRETARIAT),
+    "plans:area_delete": Case("area", SECRETARIAT, SECRETARIAT),
+    "plans:measure_list": Case("plan", EVERYONE, set()),
+    "plans:measure_create": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:measure_detail": Case("measure", EVERYONE, set()),
+    "plans:measure_edit": Case("measure", EDITORS, EDITORS, True),
+    "plans:measure_delete": Case("measure", SECRETARIAT, SECRETARIAT, True),
+    "plans:roadmap_entry_create": Case("measure", EDITORS, EDITORS, True),
+    "plans:roadmap_entry_edit": Case("entry", EDITORS, EDITORS, True),
+    "plans:roadmap_entry_delete": Case("entry", EDITORS, EDITORS, True),
+    "plans:roadmap": Case("plan", EVERYONE, set()),
+    "plans:roadmap_export": Case("plan", EVERYONE, set()),
+    "plans:roadmap_pdf": Case("plan", EVERYONE, set()),
+    "plans:roadmap_import": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:revision_list": Case("plan", EVERYONE, set()),
+    "plans:revision_create": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:revision_edit": Case("revision", SECRETARIAT, SECRETARIAT),
+    # POST only: the actions on a decided revision (再開) are the secretariat's.
+    "plans:revision_transition": Case("revision", set(), SECRETARIAT),
+    "plans:revision_compare": Case("plan", EVERYONE, set()),
+    "plans:revision_detail": Case("revision", EVERYONE, set()),
+}
+
+WATCHED = [Plan, Goal, PriorityArea, Measure, RoadmapEntry, PlanRevision]
+
+
+def town_plan(town) -> Plan:
+    return Plan.objects.filter(organization=town.organization).order_by("pk").first() or make_plan(town)
+
+
+def objects_of(town) -> dict:
+    plan = town_plan(town)
+    own_department = town.departments[1]
+    measure = Measure.objects.filter(plan=plan, ownerships__department=own_department).first()
+    other_measure = Measure.objects.filter(plan=plan).exclude(ownerships__department=own_department).first()
+    revision = plan.revisions.first() or decided_revision(town, plan, dt.date(2023, 4, 1))
+    return {
+        "plan": {"plan_id": plan.pk},
+        "goal": {"goal_id": plan.goals.first().pk},
+        "area": {"area_id": plan.priority_areas.last().pk},
+        "measure": {"measure_id": measure.pk},
+        "other_measure": {"measure_id": other_measure.pk},
+        "entry": {"entry_id": measure.roadmap_entries.first().pk},
+        "other_entry": {"entry_id": other_measure.roadmap_entries.first().pk},
+        "revision": {"revision_id": revision.pk},
+    }
