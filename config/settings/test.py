@@ -11,4 +11,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# A capability app that exists only for the tests: it plugs in with this one line and registers the
+# rest itself (tests/test_new_app.py shows that nothing else had to change).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sample_capability"]  # noqa: F405
 WHITENOISE_USE_FINDERS = True

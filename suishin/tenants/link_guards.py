@@ -22,8 +22,6 @@ def tenant_links():
     organization = apps.get_model("tenants", "Organization")
 
     def tenant_owned(model) -> bool:
-        if not model.__module__.startswith("suishin."):
-            return False
         try:
             field = model._meta.get_field("organization")
         except Exception:
