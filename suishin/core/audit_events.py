@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_stubs_ext import StrOrPromise
 
-_event_names: dict[str, str] = {}
-_field_labels: dict[str, str] = {}
-_field_labels_by_verb: dict[str, dict[str, str]] = {}
+# Names are registered lazily (gettext_lazy) and turned into text when shown.
+_event_names: dict[str, StrOrPromise] = {}
+_field_labels: dict[str, StrOrPromise] = {}
+_field_labels_by_verb: dict[str, dict[str, StrOrPromise]] = {}
 _event_fields: set[str] = set()
-_value_names: dict[str, dict[str, str]] = {}
+_value_names: dict[str, dict[str, StrOrPromise]] = {}
 _change_verbs: set[str] = set()
 _list_fields: set[str] = set()
 
@@ -33,11 +35,11 @@ class Detail:
 
 
 def register_audit_events(
-    events: Mapping[str, str] | None = None,
+    events: Mapping[str, StrOrPromise] | None = None,
     *,
-    fields: Mapping[str, str] | None = None,
-    fields_by_verb: Mapping[str, Mapping[str, str]] | None = None,
-    values: Mapping[str, Mapping[str, str]] | None = None,
+    fields: Mapping[str, StrOrPromise] | None = None,
+    fields_by_verb: Mapping[str, Mapping[str, StrOrPromise]] | None = None,
+    values: Mapping[str, Mapping[str, StrOrPromise]] | None = None,
     change_verbs: Iterable[str] = (),
     list_fields: Iterable[str] = (),
     event_fields: Iterable[str] = (),

@@ -142,6 +142,7 @@ def read_archive(path: Path, workdir: Path, kind: str) -> dict:
                 if not member.isfile():
                     raise RestoreError(f"バックアップファイルに通常のファイルでない項目があります: {member.name}")
                 source = archive.extractfile(member)
+                assert source is not None  # a regular file (checked above) always has a stream
                 if member.name == MANIFEST:
                     manifest_bytes = source.read()
                     continue
@@ -172,7 +173,7 @@ def read_archive(path: Path, workdir: Path, kind: str) -> dict:
         raise RestoreError(f"バックアップファイルの manifest.json が読めません。 ({error})") from None
     if not isinstance(manifest, dict) or manifest.get("kind") != kind or manifest.get("format") != FORMAT:
         other = {"native": "`restore`", "portable": "`import_portable`"}.get(
-            manifest.get("kind") if isinstance(manifest, dict) else None
+            manifest.get("kind", "") if isinstance(manifest, dict) else ""
         )
         hint = f"{other} で読み込むファイルです。" if other else "この版の Suishin のバックアップではありません。"
         raise RestoreError(f"バックアップファイルの種類が違います。{hint}")
@@ -367,7 +368,10 @@ def pg_server_version(db) -> str:
 
 
 def _major(version: str) -> int:
-    return int(re.match(r"\d+", version).group())
+    found = re.match(r"\d+", version)
+    if found is None:
+        raise ValueError(f"not a version: {version!r}")
+    return int(found.group())
 
 
 def pg_tool(name: str, server_version: str) -> tuple[str, str]:
@@ -506,7 +510,7 @@ def backup_restore(
                 raise RestoreError(
                     "バックアップ内のデータベースが manifest.json と合いません。復元先には何もしていません。"
                 )
-            _refuse_unless_empty(_sqlite_table_count(target), target)
+            _refuse_unless_empty(_sqlite_table_count(target), target.settings_dict)
             target.ensure_connection()
             source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
             try:
@@ -523,10 +527,10 @@ def backup_restore(
     return RestoreResult(manifest, media_files)
 
 
-def _refuse_unless_empty(tables: int, target: BaseDatabaseWrapper) -> None:
+def _refuse_unless_empty(tables: int, settings_dict: dict) -> None:
     if tables:
         raise RestoreError(
-            f"復元先のデータベース {target.settings_dict['NAME']} は空ではありません"
+            f"復元先のデータベース {settings_dict['NAME']} は空ではありません"
             f"（テーブルが {tables} 個あります）。新しい空のデータベースを作り（PostgreSQL: createdb）、"
             "migrate をせずに restore してください。何も変更していません。"
         )
@@ -545,7 +549,7 @@ def _pg_restore(manifest: dict, dump: Path, settings_dict: dict) -> dict:
         tool, tool_version = pg_tool("pg_restore", needed)
         conninfo, env = pg_conninfo(settings_dict)
         _run_tool([tool, "--list", str(dump)], env, "pg_restore --list（バックアップの目録の確認）")
-        _refuse_unless_empty(_pg_user_table_count(db), _Named(settings_dict))
+        _refuse_unless_empty(_pg_user_table_count(db), settings_dict)
     _run_tool(
         [
             tool,
@@ -563,11 +567,6 @@ def _pg_restore(manifest: dict, dump: Path, settings_dict: dict) -> dict:
         found = pg_fingerprints(db)
         db.rollback()
     return found
-
-
-@dataclass
-class _Named:
-    settings_dict: dict
 
 
 def _compare(expected: dict, found: dict) -> None:

@@ -21,8 +21,9 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
     Fields left out get their default, and auto_now / auto_now_add times get the same current time.
     Give foreign keys by their attname (`measure_id`). No signals are sent and no primary keys returned.
     """
-    given = [model._meta.get_field(name) for name in fields]
-    filled, fill_values = [], []
+    given = [_concrete_field(model, name) for name in fields]
+    filled: list[models.Field] = []
+    fill_values = []
     now = timezone.now()
     for field in model._meta.concrete_fields:
         if field.primary_key or field in given:
@@ -36,7 +37,7 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
         filled.append(field)
         fill_values.append(field.get_db_prep_save(value, connection))
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in given + filled)
+    columns = ", ".join(connection.ops.quote_name(_column(f)) for f in given + filled)
     rows = list(rows)
     if not rows:
         return 0
@@ -52,7 +53,8 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
         else:
             width = len(given) + len(filled)
             placeholders = "(" + ", ".join(["%s"] * width) + ")"
-            batch_size = max(connection.features.max_query_params // width, 1)
+            limit = connection.features.max_query_params  # None: no limit
+            batch_size = max(limit // width, 1) if limit else len(rows)
             fill = tuple(fill_values)
             for start in range(0, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
@@ -60,6 +62,18 @@ def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
                 sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
                 cursor.execute(sql, list(chain.from_iterable(row + fill for row in batch)))
     return len(rows)
+
+
+def _concrete_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model._meta.label}.{name} is not a column of its table")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    assert field.column is not None  # concrete fields only (see _concrete_field)
+    return field.column
 
 
 def _base_type(field) -> str:

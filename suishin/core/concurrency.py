@@ -19,7 +19,7 @@ class ConcurrentEditError(ValidationError):
     """Raised when the object changed since the editor opened it."""
 
 
-def save_if_unchanged(obj: models.Model, expected_version: int, fields: list[str]) -> None:
+def save_if_unchanged(obj: Versioned, expected_version: int, fields: list[str]) -> None:
     """Save `fields` of `obj` and bump its version, unless its stored version is not `expected_version`.
 
     The version check and the write are one UPDATE, so two concurrent saves cannot both win.

@@ -1,6 +1,7 @@
 """Forms of the shared pages."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +17,13 @@ def cleans_text(field: forms.Field) -> bool:
     return isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
 
 
-class CleanTextMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # the mixin is only ever mixed into forms
+else:
+    _FormBase = object
+
+
+class CleanTextMixin(_FormBase):
     """Run every text field's submitted value through `clean_text` before the form validates it.
 
     So CRLF from a browser's textarea is stored as LF (and max_length counts what is stored), and
@@ -29,7 +36,8 @@ class CleanTextMixin:
         super().full_clean()
 
     def _text_cleaned_data(self):
-        data = self.data.copy()
+        # Bound data is a QueryDict or a dict (the stubs say Mapping); both copy, the QueryDict mutable.
+        data = self.data.copy()  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             if not cleans_text(field):
                 continue
@@ -100,6 +108,7 @@ class AuditLogFilterForm(Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("since") and cleaned.get("until") and cleaned["since"] > cleaned["until"]:
             self.add_error("until", _("終了日は開始日以降にしてください。"))
         return cleaned

@@ -165,7 +165,9 @@ def export_portable(path: Path, *, using: str = DEFAULT_DB_ALIAS, media_root: Pa
 
 def _read_data(data: Path):
     """Yield (model, columns, rows) from `data.jsonl` in batches of at most BATCH decoded rows."""
-    model, columns, rows = None, [], []
+    model = None
+    columns: list = []  # the model's fields, in the order of the values
+    rows: list[list] = []
     with data.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             try:

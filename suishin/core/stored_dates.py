@@ -59,6 +59,8 @@ def find_unshowable_values(model_classes: Iterable[type[models.Model]] | None = 
     FIRST_FISCAL_YEAR..LAST_FISCAL_YEAR, in every organization (one query per field)."""
     for model in model_classes if model_classes is not None else app_models():
         for field in model._meta.concrete_fields:
+            low: dt.date | int
+            high: dt.date | int
             if is_domain_date_field(field):
                 low, high = FIRST_DATE, LAST_DATE
             elif is_fiscal_year_field(field):

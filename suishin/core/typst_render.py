@@ -32,6 +32,7 @@ def main() -> int:
     except typst.TypstError as error:
         sys.stderr.write(f"{error.message}\n{error.diagnostic}\n")
         return 1
+    assert isinstance(pdf, bytes)  # one document for format="pdf" (a list is for one image a page)
     sys.stdout.buffer.write(pdf)
     return 0
 

@@ -161,7 +161,9 @@ def parse_fiscal_year(text: object) -> int:
     from_western = int(western) if western else None
     if from_era is not None and from_western is not None and from_era != from_western:
         raise WarekiError(_("「%(text)s」は西暦と和暦が一致しません。") % {"text": typed})
-    return _check_range(from_western if from_western is not None else from_era, typed)
+    fiscal_year = from_western if from_western is not None else from_era
+    assert fiscal_year is not None  # the pattern matches a western year, an era year or both
+    return _check_range(fiscal_year, typed)
 
 
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1927, 2200

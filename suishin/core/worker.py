@@ -9,6 +9,7 @@ Three things the library's `db_worker` does not do:
   looks at their page.
 """
 
+import datetime
 import logging
 import os
 import random
@@ -49,7 +50,7 @@ class SuishinWorker(Worker):
         self.heartbeat = heartbeat
         self.current_job_id: int | None = None
         self.interrupted: list[int] = []  # jobs whose run a database error cut short
-        self.last_poll_at = None
+        self.last_poll_at: datetime.datetime | None = None
         self.started_at = timezone.now()
         self.connection_errors = 0  # counted for the fault bench and the log
         self._stop = threading.Event()

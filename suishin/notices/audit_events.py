@@ -14,7 +14,7 @@ register_audit_events(
     },
     fields_by_verb={
         "mail_preference.update": {
-            f.name: f.verbose_name for f in MailPreference._meta.get_fields() if f.name.startswith("mail_")
+            f.name: f.verbose_name for f in MailPreference._meta.fields if f.name.startswith("mail_")
         }
     },
     values={"reason": {"other_user": _("ほかの利用者の対象")}},

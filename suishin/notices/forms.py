@@ -1,5 +1,7 @@
 """Forms of the notices pages."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,6 @@ class MailPreferenceForm(Form):
     def __init__(self, *args, preference: MailPreference, **kwargs):
         kwargs.setdefault("initial", {"kinds": sorted(preference.mailed_kinds)})
         super().__init__(*args, **kwargs)
-        self.fields["kinds"].choices = [
-            (kind, MailPreference._meta.get_field(MailPreference.field_for(kind)).verbose_name) for kind in Kind.values
-        ]
+        labels = {f.name: f.verbose_name for f in MailPreference._meta.fields}
+        kinds = cast(forms.MultipleChoiceField, self.fields["kinds"])
+        kinds.choices = [(kind, labels[MailPreference.field_for(kind)]) for kind in Kind.values]

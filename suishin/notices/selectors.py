@@ -1,5 +1,9 @@
 """Reads of the notices app."""
 
+from typing import cast
+
+from django.contrib.auth.models import User
+
 from suishin.tenants.actor import Actor
 
 from .access import notices_of
@@ -13,5 +17,6 @@ def unread_count(actor: Actor) -> int:
 
 def mail_preference_of(actor: Actor) -> MailPreference:
     """Return the actor's mail preference in their organization (unsaved with the defaults if never chosen)."""
-    found = MailPreference.objects.for_organization(actor.organization).filter(user_id=actor.user.pk).first()
-    return found or MailPreference(organization=actor.organization, user=actor.user)
+    user = cast(User, actor.user)  # the notices pages are for signed-in users only
+    found = MailPreference.objects.for_organization(actor.organization).filter(user_id=user.pk).first()
+    return found or MailPreference(organization=actor.organization, user=user)

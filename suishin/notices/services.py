@@ -20,7 +20,7 @@ from .models import Kind, MailPreference, Notice
 
 def _require_own(actor: Actor, action: str, obj, user_id: int) -> None:
     """Refuse, as not found, an object of the actor's organization that belongs to a colleague."""
-    if user_id != actor.user.pk:
+    if actor.user is None or user_id != actor.user.pk:
         record_refusal(
             actor=actor.user,
             organization=actor.organization,

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from suishin.tenants.models import Membership, Organization, Role
 
 
 @dataclass(frozen=True)
 class Actor:
-    user: object
+    user: User | AnonymousUser | None
     organization: Organization | None
     roles: frozenset[str] = field(default_factory=frozenset)
     department_ids: frozenset[int] = field(default_factory=frozenset)

@@ -16,10 +16,10 @@ checks roles inline. Another organization's object is never allowed, whatever th
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from suishin.tenants.access import deny, require_same_organization
-from suishin.tenants.models import Department, Membership
+from suishin.tenants.models import Department, Membership, TenantModel, TenantQuerySet
 
 ORGANIZATION = "organization"  # a role right over every object of the organization
 OWN_DEPARTMENTS = "own_departments"  # a role right over the objects of the actor's departments
@@ -85,7 +85,7 @@ class Policy:
     how to narrow a queryset to departments, when a right is scoped to departments.
     """
 
-    model = None
+    model: type[TenantModel]  # set by each subclass
     roles: dict[str, tuple[RoleRight, ...]] = {}
     grants: dict[str, str] = {}
 
@@ -148,7 +148,9 @@ class Policy:
                 return True
         return False
 
-    def instances_user_has_permission_for(self, actor, action: str, queryset: QuerySet | None = None) -> QuerySet:
+    def instances_user_has_permission_for(
+        self, actor, action: str, queryset: TenantQuerySet | None = None
+    ) -> TenantQuerySet:
         """Return the objects the actor may do `action` to, as one queryset (the same rule as above)."""
         queryset = self.model.objects.all() if queryset is None else queryset
         queryset = queryset.for_organization(actor.organization)

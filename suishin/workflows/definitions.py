@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from suishin.tenants.policy import Policy
+
 DRAFT = "draft"
 RETURNED = "returned"
 APPROVED = "approved"
@@ -45,7 +47,7 @@ class Workflow:
     """The workflow of one kind of object (a model with a `status` field and an `organization`)."""
 
     kind: str  # the model's label, e.g. "plans.PlanRevision"
-    policy: object  # the app's Policy
+    policy: Policy  # the app's Policy
     steps: Callable  # (obj) -> list[Step], the review chain for this object
     transitions: tuple[Transition, ...]
     state_labels: dict[str, str] = field(default_factory=dict)

@@ -22,6 +22,12 @@ class TransitionRecord(TenantModel):
     comment = models.TextField(_("コメント"), blank=True)
     data = models.JSONField(_("内容"), default=dict, blank=True)  # e.g. {"skipped": ["bureau"]}
 
+    # Not stored: selectors.timeline_rows sets them for the timeline partial.
+    action_label: str
+    from_label: str
+    to_label: str
+    skipped_labels: list[str]
+
     class Meta:
         ordering = ["kind", "object_id", "created_at", "id"]
         indexes = [models.Index(fields=["organization", "kind", "object_id"], name="transition_object_idx")]

@@ -1,6 +1,7 @@
 """What the workflows show: an object's history, and what an actor may do next across every kind."""
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.apps import apps
 
@@ -11,9 +12,15 @@ from .models import TransitionRecord
 from .rules import may_take
 
 
+class WorkflowObject(Protocol):
+    """What the to-do list needs of an object in a workflow (a model instance)."""
+
+    def get_absolute_url(self) -> str: ...
+
+
 @dataclass
 class NextAction:
-    obj: object
+    obj: WorkflowObject
     state_label: str
     actions: list  # Transition
 

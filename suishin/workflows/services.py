@@ -1,6 +1,9 @@
 """Take a workflow transition: check the right, write the new state and its history row in one
 transaction, audit it, and hand notices to the notice hook."""
 
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,7 @@ def _next_step(workflow: Workflow, obj) -> tuple[str, list[str]]:
     steps = workflow.steps(obj)
     keys = [s.key for s in steps]
     start = keys.index(obj.status) + 1 if obj.status in keys else 0
-    skipped = []
+    skipped: list[str] = []
     for step in steps[start:]:
         if workflow.policy.users_with_permission_for_instance(step.right, obj):
             return step.key, skipped
@@ -76,7 +79,7 @@ def transition(obj, action: str, *, actor: Actor, comment: str = ""):
         action=action,
         from_state=from_state,
         to_state=to_state,
-        actor=actor.user if getattr(actor.user, "pk", None) else None,
+        actor=actor.user if isinstance(actor.user, User) and actor.user.pk else None,
         actor_name=name,
         comment=comment,
         data={"skipped": skipped} if skipped else {},
@@ -94,6 +97,7 @@ def transition(obj, action: str, *, actor: Actor, comment: str = ""):
 
 def _send_notices(workflow: Workflow, obj, chosen: Transition, to_state: str, actor: Actor) -> None:
     """Tell whoever it concerns now: the holders of the next step, or the submitter when returned."""
+    recipients: Sequence[int | None]
     if to_state in (RETURNED, DRAFT) or to_state == APPROVED:
         recipients = [last_submitter_id(obj)]
         kind = "return" if to_state == RETURNED else "info"
