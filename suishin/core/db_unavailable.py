@@ -11,6 +11,7 @@ import logging
 import sys
 import threading
 import time
+from typing import TypeGuard
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -25,7 +26,7 @@ _lock = threading.Lock()
 _logged: dict[str, tuple[float, int]] = {}  # kind → (when it was last written, requests not written since)
 
 
-def is_connection_error(error: BaseException | None) -> bool:
+def is_connection_error(error: BaseException | None) -> TypeGuard[OperationalError | InterfaceError]:
     return isinstance(error, (OperationalError, InterfaceError))
 
 
@@ -55,7 +56,8 @@ def database_unavailable_response(request, error: BaseException) -> HttpResponse
     response = HttpResponse(loader.get_template("core/500.html").render({}), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
-    response._has_been_logged = True  # Django's request logger would add the traceback again
+    # Django's request logger would add the traceback again (a private flag the stubs do not know).
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

@@ -184,7 +184,7 @@ def job_step(function=None, *, retry_safe: bool = False):
                     logger.warning("background job %s could not be closed yet: %s", job_id, first_line(again))
                 raise
 
-        run.retry_safe = retry_safe
+        run.retry_safe = retry_safe  # type: ignore[attr-defined]  # a function attribute, read with getattr
         return run
 
     return decorate(function) if function is not None else decorate
@@ -232,7 +232,7 @@ def job_recover(job_id: int, *, retry: bool = True) -> str:
         _close_task_result(result, succeeded=False, reason=f"worker {job.worker_id or '?'} stopped answering")
         task = _task_of(result)
         safe = task is not None and getattr(task.func, "retry_safe", False)
-        if retry and safe and job.attempts < MAX_RETRIES:
+        if retry and safe and result is not None and job.attempts < MAX_RETRIES:  # a task implies its result
             Job.objects.filter(pk=job.pk).update(
                 status=Job.Status.QUEUED,
                 progress=0,
