@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from suishin.core.jobs import access_job, job_check
-from suishin.core.registry import home_sections
+from suishin.core.registry import home_sections, job_result_templates
 from suishin.tenants.access import require_actor
 
 
@@ -28,4 +28,6 @@ def job_detail(request, job_id):
     actor = require_actor(request)
     job = job_check(access_job(actor, job_id))
     template = "portal/_job_status.html" if request.headers.get("HX-Request") else "portal/job_detail.html"
-    return render(request, template, {"job": job})
+    # How the result reads is the app's to say (registered per kind of job); the portal knows none.
+    result_template = job_result_templates.get(job.kind, "")
+    return render(request, template, {"job": job, "result_template": result_template})
