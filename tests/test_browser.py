@@ -150,7 +150,7 @@ def visit_plan_pages(page, live_server, cast, plan, check):
         ),
         ("工程表 import", url(live_server, "plans:roadmap_import", plan.pk)),
         ("revision list (empty)", url(live_server, "plans:revision_list", plan.pk)),
-        ("revision publish", url(live_server, "plans:revision_publish", plan.pk)),
+        ("revision create", url(live_server, "plans:revision_create", plan.pk)),
     ]
     for name, target in pages:
         goto_ok(page, target)
@@ -191,12 +191,13 @@ def visit_plan_pages(page, live_server, cast, plan, check):
     expect(page.locator(".import-problems li").first).to_be_visible()
     check(page, "roadmap import (problems)")
 
-    # Publish a revision through the UI, then change the plan so a comparison has results.
+    # Propose a revision through the UI, then change the plan so a comparison has results.
     goto_ok(page, url(live_server, "plans:revision_list", plan.pk))
     page.fill("#id_decided_by", "行政改革推進本部")
     page.fill("#id_note", "初版")
-    page.get_by_role("button", name="公開する").click()
+    page.get_by_role("button", name="改定案を作る").click()
     expect(page.locator(".messages")).to_contain_text("第1版")
+    goto_ok(page, url(live_server, "plans:revision_list", plan.pk))
     check(page, "revision list (one revision)")
     revision = plan.revisions.get(number=1)
 

@@ -1,7 +1,6 @@
 """Plan pages. Each view: access check first, then a form or a selector, then a service."""
 
 from functools import partial
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from suishin.core.downloads import attachment_disposition
 from suishin.core.fiscal_year import fiscal_year_of
 from suishin.core.jobs import job_start
 from suishin.core.url_patterns import id_url
@@ -579,7 +579,7 @@ def roadmap_export(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     response = HttpResponse(roadmap_xlsx_bytes(plan), content_type=XLSX)
-    response["Content-Disposition"] = _attachment(*roadmap_file_names(plan))
+    response["Content-Disposition"] = attachment_disposition(*roadmap_file_names(plan))
     return response
 
 
@@ -604,11 +604,6 @@ def roadmap_file_names(plan) -> tuple[str, str]:
 def _file_name_safe(name: str) -> str:
     """Replace what Windows and macOS refuse in a file name (and control characters) with 「_」."""
     return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 or ord(ch) == 127 else ch for ch in name).strip(" .")
-
-
-def _attachment(name: str, ascii_name: str) -> str:
-    """Content-Disposition with an ASCII `filename` and the real name as `filename*` (RFC 6266, RFC 5987)."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @login_required
