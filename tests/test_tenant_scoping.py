@@ -23,6 +23,8 @@ ALLOWED = {
     "core/jobs.py": "access_job and the worker's own lookup of the job it was handed",
     "core/backup.py": "backs up and restores every organization",
     "core/audit.py": "appends to the audit log",
+    "core/restore_drill.py": "compares every organization's data and exports before and after a restore",
+    "core/management/commands/queue_health.py": "the operators' view of every organization's job queue",
     "tenants/actor.py": "finds the user's memberships in every organization: the actor's organization comes from here",
     "demo/management/commands/load_demo.py": "builds the demo organization",
     "demo/management/commands/bench_seed.py": "builds the benchmark's organizations",

@@ -315,6 +315,12 @@ def job_check(job: Job) -> Job:
     return job
 
 
+def job_for_task(job_id: int) -> Job:
+    """Return the job a task was handed (with who started it): the task's way in, before it knows the
+    organization; everything it reads next is narrowed to `job.organization_id`."""
+    return Job.objects.select_related("created_by").get(pk=job_id)
+
+
 def access_job(actor, job_id) -> Job:
     """Return a job of the actor's organization that the actor started, or any one to the secretariat.
 

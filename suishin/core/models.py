@@ -18,6 +18,12 @@ class BaseModel(models.Model):
 
 
 class AuditLogQuerySet(models.QuerySet):
+    def for_organization(self, organization) -> "AuditLogQuerySet":
+        """Narrow to the entries of `organization` (an Organization or its id; None matches nothing)."""
+        if organization is None:
+            return self.none()
+        return self.filter(organization_id=getattr(organization, "pk", organization))
+
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
 

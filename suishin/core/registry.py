@@ -220,6 +220,10 @@ class Export:
     label: str  # 「工程表（Excel）」
     url_name: str  # takes the object's id
     order: int = 100
+    # (obj) -> the file's bytes, and its format ("xlsx", "pdf", "csv"): the restore drill compares
+    # every xlsx export of every object before and after a restore.
+    render: Callable | None = None
+    file_format: str = ""
 
 
 exports: list[Export] = []

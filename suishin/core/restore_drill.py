@@ -100,16 +100,20 @@ def workbook_differences(expected, found, where: str) -> list[str]:
 
 
 def _exports() -> dict[str, object]:
-    """Return every export of the current default database, by name (the 工程表 of every plan)."""
+    """Return every registered Excel export of every object of the current default database, by name
+    (the 工程表 of every plan, and whatever other apps register)."""
     import openpyxl
+    from django.apps import apps
 
-    from suishin.plans.models import Plan
-    from suishin.plans.spreadsheets import roadmap_xlsx_bytes
+    from suishin.core.registry import exports
 
-    return {
-        f"工程表 plan {plan.pk}": openpyxl.load_workbook(io.BytesIO(roadmap_xlsx_bytes(plan)))
-        for plan in Plan.objects.order_by("pk")
-    }
+    found = {}
+    for export in exports:
+        if export.file_format != "xlsx" or export.render is None:
+            continue
+        for obj in apps.get_model(export.for_kind)._base_manager.order_by("pk"):
+            found[f"{export.label} {export.for_kind} {obj.pk}"] = openpyxl.load_workbook(io.BytesIO(export.render(obj)))
+    return found
 
 
 def _files(root: Path) -> dict[str, str]:

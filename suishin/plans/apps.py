@@ -27,9 +27,18 @@ class PlansConfig(AppConfig):
         register_workflow(REVISION_WORKFLOW)
         registry.register_job_result("roadmap_import", "plans/_job_result_roadmap_import.html")
         registry.register_export(
-            registry.Export("roadmap_xlsx", "plans.Plan", _("工程表（Excel）"), "plans:roadmap_export")
+            registry.Export(
+                "roadmap_xlsx",
+                "plans.Plan",
+                _("工程表（Excel）"),
+                "plans:roadmap_export",
+                render=roadmap_xlsx,
+                file_format="xlsx",
+            )
         )
-        registry.register_export(registry.Export("roadmap_pdf", "plans.Plan", _("工程表（PDF）"), "plans:roadmap_pdf"))
+        registry.register_export(
+            registry.Export("roadmap_pdf", "plans.Plan", _("工程表（PDF）"), "plans:roadmap_pdf", file_format="pdf")
+        )
         registry.register_link_target(registry.LinkTarget("plans.Plan", _("計画"), access_plan))
         registry.register_link_target(registry.LinkTarget("plans.Measure", _("施策"), access_measure))
         registry.register_link_target(registry.LinkTarget("plans.PlanRevision", _("計画の改定"), access_revision))
@@ -40,3 +49,10 @@ class PlansConfig(AppConfig):
         )
         registry.register_demo_seeder(DEMO_SEEDER)
         registry.register_bench_seeder(BENCH_SEEDER)
+
+
+def roadmap_xlsx(plan) -> bytes:
+    """The 工程表 Excel file of `plan` (imported when called: the tabular module renders it)."""
+    from .spreadsheets import roadmap_xlsx_bytes
+
+    return roadmap_xlsx_bytes(plan)

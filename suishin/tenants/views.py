@@ -24,7 +24,7 @@ def audit_log(request):
     """Let an admin search their organization's audit log."""
     actor = require_role(request, Role.ADMIN, action="audit_log.view")
     form = AuditLogFilterForm(request.GET or None)
-    entries = AuditLog.objects.filter(organization=actor.organization)
+    entries = AuditLog.objects.for_organization(actor.organization)
     if form.is_valid():
         entries = form.filter(entries)
     page = Paginator(entries.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
