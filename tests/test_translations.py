@@ -60,3 +60,16 @@ def test_compiled_catalogue_matches_its_source():
         and compiled.gettext(key.replace("\\n", "\n")) != value.replace("\\n", "\n")
     ]
     assert stale == []
+
+
+def test_jinja2_partials_hold_no_text_of_their_own():
+    """The Jinja2 partials (hot paths only, see docs/architecture.md) get every label from the view,
+    translated there with gettext: a Japanese text written into a partial would never be translated."""
+    japanese = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+    comment = re.compile(r"\{#.*?#\}", re.S)
+    found = []
+    for path in (settings.BASE_DIR / "suishin").rglob("*.html"):
+        if "jinja2" in path.parts:
+            text = comment.sub("", path.read_text(encoding="utf-8"))
+            found += [f"{path.name}: {line.strip()}" for line in text.splitlines() if japanese.search(line)]
+    assert found == []
