@@ -7,7 +7,9 @@ every 0.3 s, and injects, one after the other, bounded in time:
   1. database connections killed (pg_terminate_backend every 0.5 s for FAULT_SECONDS),
   2. database connections refused for FAULT_SECONDS (ALLOW_CONNECTIONS false, then true again),
   3. the task worker SIGKILLed while it runs an import,
-  4. a gunicorn worker SIGKILLed under load.
+  4. a gunicorn worker SIGKILLed under load,
+  5. a backup taken while imports and page views write, then restored into an empty database, where
+     `restore` checks every table against the manifest taken from the backup's own snapshot.
 Prints one table: requests, errors seen (5xx other than 503, 503, socket errors), time to recover (from
 the end of the fault to the first good page and to the last job ended), jobs done / failed / stuck, and
 data lost (jobs that never ended, or an import reported done whose change is not in the database).
@@ -349,11 +351,40 @@ def main() -> None:
                     os.kill(workers[0], signal.SIGKILL)
                 time.sleep(FAULT_SECONDS / 3)
 
+        backups: dict[str, str] = {}
+
+        def backup_during_edits():
+            """Back up while the feeder's imports and the page load write, then restore the archive
+            into an empty database: `restore` refuses unless every table matches the manifest."""
+            archive = ROOT / "bench" / "results" / "faults-backup.tar.gz"
+            archive.unlink(missing_ok=True)
+            time.sleep(1)  # let writes be under way
+            started = time.monotonic()
+            made = subprocess.run(
+                [PY, "manage.py", "backup", str(archive)], env=setup_env, cwd=ROOT, capture_output=True, text=True
+            )
+            backups["backup"] = f"{time.monotonic() - started:.1f} s" if made.returncode == 0 else "failed"
+            target = f"{DBNAME}_restored"
+            admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+            admin(f'CREATE DATABASE "{target}"')
+            try:
+                restored = subprocess.run(
+                    [PY, "manage.py", "restore", str(archive)],
+                    env=setup_env | {"DATABASE_URL": f"{PGURL}/{target}"},
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                )
+                backups["restore"] = "verified" if restored.returncode == 0 else "REFUSED: " + restored.stderr[-300:]
+            finally:
+                admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
         for name, fault in (
             ("DB connections killed every 0.5 s", kill_connections),
             (f"DB refusing connections for {FAULT_SECONDS:.0f} s", refuse_connections),
             ("task worker SIGKILLed mid-import", kill_task_worker),
             ("gunicorn worker SIGKILLed (×3)", kill_web_worker),
+            ("backup during edits, then restore", backup_during_edits),
         ):
             print(f"== {name}", file=sys.stderr, flush=True)
             rows.append(run_experiment(name, load, imports, fault))
@@ -364,6 +395,8 @@ def main() -> None:
         admin(f'ALTER DATABASE "{DBNAME}" ALLOW_CONNECTIONS true')
     log.close()
     lines = render(rows)
+    if backups:
+        lines += f"\n\nBackup during edits: taken in {backups.get('backup')}, restore {backups.get('restore')}."
     print(lines)
     (ROOT / "bench" / "results" / "faults.md").write_text(lines + "\n")
 
