@@ -179,6 +179,47 @@ CASES: dict[str, Builder] = {
         "password": "correct-horse-battery",
         "role": Role.SECRETARIAT,
     },
+    "suishin.tenants.services.department_move": lambda plan, town, other: {
+        "department": town.departments[2],
+        "parent": town.departments[0],
+    },
+    "suishin.tenants.services.department_close": lambda plan, town, other: {
+        "department": town.departments[2],
+        "closed_on": dt.date(2025, 3, 31),
+    },
+    "suishin.tenants.services.department_reopen": lambda plan, town, other: {"department": town.departments[2]},
+    "suishin.tenants.services.department_merge": lambda plan, town, other: {
+        "source": town.departments[2],
+        "target": town.departments[1],
+        "closed_on": dt.date(2025, 3, 31),
+    },
+    "suishin.tenants.services.user_create": lambda plan, town, other: {
+        "organization": town.organization,
+        "username": "intruder",
+        "full_name": "侵入",
+        "roles": {Role.ADMIN},
+    },
+    "suishin.tenants.services.user_update": lambda plan, town, other: {
+        "user": town.users["staff"],
+        "full_name": "書き換え",
+        "email": "",
+        "roles": {Role.ADMIN},
+    },
+    "suishin.tenants.services.user_deactivate": lambda plan, town, other: {"user": town.users["staff"]},
+    "suishin.tenants.services.user_reactivate": lambda plan, town, other: {"user": town.users["staff"]},
+    "suishin.tenants.services.user_password_reset": lambda plan, town, other: {"user": town.users["staff"]},
+    "suishin.tenants.services.user_mfa_reset": lambda plan, town, other: {
+        "user": town.users["admin"],
+        "confirmation_code": "00000000",
+    },
+    "suishin.tenants.services.organization_settings_update": lambda plan, town, other: {
+        "organization": town.organization,
+        "name": "書き換え町",
+        "population": 1,
+        "plan_level_names": [],
+        "mail_sender": "",
+        "mfa_required_roles": [],
+    },
     "suishin.notices.services.notice_mark_read": lambda plan, town, other: {"notice": own_notice(town)},
     "suishin.notices.services.notices_mark_all_read": lambda plan, town, other: {"organization": town.organization},
     "suishin.notices.services.mail_preference_update": lambda plan, town, other: {
@@ -236,6 +277,8 @@ MIXED_CASES: dict[str, Builder] = {
 EXEMPT = {
     # Creates a tenant; refused for every signed-in user (test_organization_create_is_for_operators_only).
     "suishin.tenants.services.organization_create",
+    # Sets the acting user's own password (from their one-time link): it names no object of any town.
+    "suishin.tenants.services.user_password_set",
 }
 
 

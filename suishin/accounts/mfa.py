@@ -21,8 +21,10 @@ BACKUP_CODE_COUNT = 10
 
 
 def mfa_required(actor: Actor) -> bool:
-    """Return whether the actor's roles require a second factor."""
-    return actor.has_role(*settings.MFA_REQUIRED_ROLES)
+    """Return whether the actor's roles require a second factor: everywhere (settings.MFA_REQUIRED_ROLES)
+    or in their organization (its settings may ask it of more roles)."""
+    extra = getattr(actor.organization, "mfa_required_roles", None) or ()
+    return actor.has_role(*settings.MFA_REQUIRED_ROLES, *extra)
 
 
 def has_confirmed_device(user) -> bool:

@@ -18,3 +18,31 @@ register_audit_events(
     fields={"role": _("役割")},
     values={"role": dict(Role.choices)},
 )
+
+register_audit_events(
+    {
+        "department.move": _("課の移動"),
+        "department.close": _("課の廃止"),
+        "department.reopen": _("課の廃止の取消し"),
+        "department.merge": _("課の統合"),
+        "organization.settings_update": _("団体の設定の変更"),
+        "user.update": _("ユーザーの変更"),
+        "user.deactivate": _("ユーザーの利用停止"),
+        "user.reactivate": _("ユーザーの利用再開"),
+        "user.password_reset": _("パスワードの再設定（管理者）"),
+        "user.password_set": _("パスワードの設定（招待・再設定のリンク）"),
+        "user.mfa_reset": _("二要素認証のリセット（管理者）"),
+        "user.invite": _("最初の管理者の招待"),
+    },
+    fields={
+        "parent": _("上位組織"),
+        "position": _("表示順"),
+        "closed_on": _("廃止日"),
+        "target": _("統合先"),
+        "moved": _("移したもの"),
+        "roles": _("役割"),
+        "department": _("所属課"),
+        "sessions_ended": _("終了したセッション"),
+        "changed": _("変更した項目"),
+    },
+)

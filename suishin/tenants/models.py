@@ -38,6 +38,18 @@ class Organization(BaseModel):
     # (see suishin.core.service): cached pages of the organization are keyed by it, so no writer has
     # to remember to invalidate them.
     content_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Organisation settings (the admin's 団体の設定 page).
+    plan_level_names = models.JSONField(
+        _("計画の階層名（新しい計画の既定）"),
+        default=list,
+        blank=True,
+        help_text=_("上位の階層から順に。例：柱、大項目、中項目"),
+    )
+    mail_sender = models.CharField(
+        _("メールの差出人"), max_length=200, blank=True, help_text=_("例：上里町DX推進 <dx@town.example.lg.jp>")
+    )
+    # Roles that must confirm a second factor here, beyond those settings.MFA_REQUIRED_ROLES requires everywhere.
+    mfa_required_roles = models.JSONField(_("二要素認証を求める役割（追加）"), default=list, blank=True)
 
     class Meta:
         ordering = ["local_government_code"]
@@ -73,6 +85,8 @@ class Department(TenantModel):
     code = models.CharField(_("組織コード"), max_length=20)
     name = models.CharField(_("組織名"), max_length=100)
     position = models.PositiveIntegerField(_("表示順"), default=0)
+    # A closed department keeps its rows (and what past years show under its name); it takes no new ones.
+    closed_on = models.DateField(_("廃止日"), null=True, blank=True)
 
     class Meta:
         ordering = ["organization", "position", "code"]
@@ -85,6 +99,10 @@ class Department(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class Role(models.TextChoices):
