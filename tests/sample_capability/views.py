@@ -27,4 +27,4 @@ def item_detail(request, item_id):
 
 
 def sample_todos(actor):
-    return [TodoItem("試験用の作業", "/sample/", "未着手", ("確認する",))] if actor.has_role("staff") else []
+    return [TodoItem("試験用の作業", "/sample/", "未着手", ("確認する",))] if actor.has_role("council") else []
