@@ -14,7 +14,7 @@ CSS_URL = re.compile(r"url\(\s*['\"]?(?:[a-z]+:)?//", re.IGNORECASE)
 @pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if "secretariat" in c.get))
 def test_page_references_no_other_host(client, cast, plan, name):
     client.force_login(cast.town.users["secretariat"])
-    response = client.get(build_url(name, CASES[name], objects_of(cast.town, plan)))
+    response = client.get(build_url(name, CASES[name], objects_of(cast.town)))
     assert response.status_code == 200
     if response["Content-Type"].startswith("text/html"):
         html = response.content.decode()
