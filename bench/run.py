@@ -556,9 +556,10 @@ def import_scenario(town, opener, runs: int = 5) -> dict:
 
     from bench.scenarios import IMPORT_PATH, IMPORT_ROWS, import_file, openpyxl_read_only_rows
     from suishin.core.models import Job
-    from suishin.core.uploads import read_xlsx_grid
     from suishin.plans.models import Plan
-    from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_import_apply
+    from suishin.plans.services import roadmap_import_apply
+    from suishin.plans.spreadsheets import parse_roadmap_sheet
+    from suishin.tabular.uploads import read_xlsx_grid
     from suishin.tenants.actor import actor_for_user
 
     plan = Plan.objects.get(pk=town.plan_id)
@@ -629,7 +630,7 @@ def oversized_import_scenario(town, opener, server) -> list[dict]:
     """
     from bench.scenarios import IMPORT_PATH, many_merged_ranges_file, many_rows_file
     from suishin.core.models import Job
-    from suishin.core.uploads import UploadError, read_xlsx_grid
+    from suishin.tabular.uploads import UploadError, read_xlsx_grid
 
     found = subprocess.run(
         ["pgrep", "-s", str(server.pid), "-f", "db_worker|run_worker"], capture_output=True, text=True

@@ -20,9 +20,9 @@ from django.http import Http404
 import suishin
 from suishin.core.models import AuditLog
 from suishin.core.service import SERVICES
-from suishin.core.uploads import read_xlsx_grid
 from suishin.notices.models import MailPreference, Notice
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from suishin.tabular.uploads import read_xlsx_grid
 from suishin.tenants.actor import Actor
 from suishin.tenants.department_import import DepartmentImport, DepartmentRow
 from suishin.tenants.models import Department, Membership, Organization, Role
@@ -155,7 +155,7 @@ CASES: dict[str, Builder] = {
         "obj": draft_revision(plan, town),
         "action": "submit",
     },
-    "suishin.plans.spreadsheets.roadmap_import_apply": lambda plan, town, other: {
+    "suishin.plans.services.roadmap_import_apply": lambda plan, town, other: {
         "plan": plan,
         "imported": imported_roadmap(plan),
     },

@@ -17,7 +17,7 @@ from suishin.core.downloads import attachment_disposition
 from suishin.core.fiscal_year import fiscal_year_of
 from suishin.core.jobs import job_start
 from suishin.core.url_patterns import id_url
-from suishin.core.uploads import UploadError, read_xlsx_upload
+from suishin.tabular.uploads import UploadError, read_xlsx_upload
 from suishin.tenants.access import require_actor
 
 from . import services

@@ -1,12 +1,18 @@
-"""The one way an uploaded spreadsheet is opened: checked before any parser sees it."""
+"""The one way an uploaded table is opened: checked before any parser sees it.
 
+A .xlsx file is checked as a container (size, entries, expansion, macros, external links) and then
+read by the streaming reader (`xlsx_reader.py`); a CSV file (UTF-8 with or without BOM, or Shift_JIS as
+Excel saves it) is decoded and read into the same SheetGrid, within the same bounds on rows and cells.
+"""
+
+import csv
 import io
 import zipfile
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .xlsx import SheetGrid, SheetLimits, SheetTooLarge, read_first_sheet
+from .xlsx_reader import SheetGrid, SheetLimits, SheetTooLarge, read_first_sheet
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 500
@@ -85,6 +91,68 @@ def read_xlsx_upload(uploaded_file) -> bytes:
     data = _read_limited(uploaded_file, settings.UPLOAD_MAX_BYTES)
     check_xlsx_container(data)
     return data
+
+
+def read_table_upload(uploaded_file) -> bytes:
+    """Return the bytes of an uploaded .xlsx or CSV file after the checks that need no parsing."""
+    data = _read_limited(uploaded_file, settings.UPLOAD_MAX_BYTES)
+    if data.startswith(XLSX_MAGIC):
+        check_xlsx_container(data)
+    return data
+
+
+def read_table_grid(data: bytes) -> SheetGrid:
+    """Read checked .xlsx or CSV bytes (told apart by their first bytes) into a SheetGrid, or raise UploadError."""
+    if data.startswith(XLSX_MAGIC):
+        return read_xlsx_grid(data)
+    return read_csv_grid(data)
+
+
+def decode_csv(data: bytes) -> str:
+    """Return the text of a CSV as Excel and other tools save it: UTF-8 (with or without BOM) or Shift_JIS (CP932)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadError(_("文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"))
+
+
+def read_csv_grid(data: bytes, limits: SheetLimits = UPLOAD_LIMITS) -> SheetGrid:
+    """Read CSV bytes into a SheetGrid within `limits`: record n of the file is row n of the grid, as
+    Excel shows it (a quoted cell may hold line breaks). Every value is text, as typed; a CSV holds no
+    formulas and no merged cells.
+    """
+    if not data:
+        raise UploadError(_("ファイルが空です。"))
+    reader = csv.reader(io.StringIO(decode_csv(data), newline=""))
+    grid = SheetGrid()
+    values = grid.values
+    rows = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            kept = False
+            for column, text in enumerate(cells, start=1):
+                if not text:
+                    continue
+                if limits.max_cells is not None and len(values) >= limits.max_cells:
+                    raise UploadError(_too_large_message(SheetTooLarge("cells", limits.max_cells, row)))
+                if not kept:
+                    kept = True
+                    rows += 1
+                    if limits.max_rows is not None and rows > limits.max_rows:
+                        raise UploadError(_too_large_message(SheetTooLarge("rows", limits.max_rows, row)))
+                values[(row, column)] = text
+                if column > grid.max_column:
+                    grid.max_column = column
+            if kept:
+                grid.max_row = row
+    except csv.Error:  # a NUL byte, an unclosed quote at the end, a field longer than the csv module allows
+        raise UploadError(
+            _("%(row)s行目をCSVとして読めません。Excelで「CSV（コンマ区切り）」として保存し直してください。")
+            % {"row": f"{reader.line_num:,}"}
+        ) from None
+    return grid
 
 
 def open_xlsx_upload(uploaded_file) -> SheetGrid:

@@ -1,32 +1,34 @@
-"""An organization's departments (課・局) from a CSV file: parse, check every row, then one write.
+"""An organization's departments (課・局) as a table: exported, templated, and imported from CSV or Excel.
 
 The columns are 組織コード, 組織名 and 上位組織コード (the parent, which may be empty, in the file or
-already registered). `parse_department_csv` reads and checks the whole file and names the row and
-column of every problem; `departments_import` writes a problem-free file in one transaction. The
-`import_departments` command uses both, and a page of the administration screens can do the same.
+already registered), declared once in `DEPARTMENTS` (suishin/tabular/). `parse_department_file` reads
+and checks a whole file (CSV in UTF-8 or Shift_JIS, or .xlsx) and names the row and column of every
+problem; `departments_import` creates the departments of a problem-free file in one transaction. An
+import adds departments: a code or name already registered is refused. The `import_departments`
+command and `department_import_task` (a job, for files sent from a page) use both.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from suishin.core.import_problems import ImportProblem, ProblemCollector, quoted
+from suishin.core.import_problems import ImportProblem, quoted
 from suishin.core.service import service
-from suishin.core.text_input import clean_text
+from suishin.tabular.columns import TextColumn
+from suishin.tabular.tables import Table, TableFileError, TableRow, parse_table, table_csv_bytes, table_xlsx_bytes
+from suishin.tabular.uploads import MAX_SHEET_ROWS, UploadError, read_table_grid
 from suishin.tenants.access import deny, require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department, Organization, Role
 from suishin.tenants.services import department_create
 
-HEADER = ["組織コード", "組織名", "上位組織コード"]
 CODE, NAME, PARENT = 1, 2, 3  # columns A, B, C
-MAX_ROWS = 5_000  # a prefecture has some hundreds of departments
-MAX_ROWS_NAMED = 5  # rows named in one message about a duplicate
+MAX_ROWS = MAX_SHEET_ROWS - 1  # rows below the header (a prefecture has some hundreds of departments)
+MAX_ROWS_NAMED = 5  # rows named in one message about a cycle
 
 
-class DepartmentFileError(ValueError):
+class DepartmentFileError(TableFileError):
     """The file cannot be read as a department list at all; the message says why, for the user."""
 
 
@@ -45,107 +47,27 @@ class DepartmentImport:
     problem_count: int = 0
 
 
-def decode_csv(data: bytes) -> str:
-    """Return the text of a CSV as Excel and other tools save it: UTF-8 (with or without BOM) or CP932."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DepartmentFileError(_("文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"))
-
-
-def _read_rows(text: str) -> list[tuple[int, list[str]]]:
-    """Return (line number, cells) of every row after the header, or raise DepartmentFileError."""
-    reader = csv.reader(io.StringIO(text))
-    rows = []
-    try:
-        header = next(reader, None)
-        if header is None or [clean_text(cell).strip() for cell in header[:3]] != HEADER:
-            raise DepartmentFileError(
-                _("1行目の見出しは「%(header)s」にしてください。") % {"header": "、".join(HEADER)}
-            )
-        for cells in reader:
-            if len(rows) >= MAX_ROWS:
-                raise DepartmentFileError(
-                    _("行が多すぎるため、%(row)s行目で読むのをやめました（読めるのは %(limit)s 行までです）。")
-                    % {"row": f"{reader.line_num:,}", "limit": f"{MAX_ROWS:,}"}
-                )
-            rows.append((reader.line_num, cells))
-    except csv.Error:  # a NUL byte, an unclosed quote at the end, a field longer than the csv module allows
-        raise DepartmentFileError(
-            _("%(row)s行目をCSVとして読めません。Excelで「CSV（コンマ区切り）」として保存し直してください。")
-            % {"row": f"{reader.line_num:,}"}
-        ) from None
-    return rows
-
-
-def _rows_named(rows: list[int]) -> str:
-    named = "、".join(f"{row}行目" for row in rows[:MAX_ROWS_NAMED])
-    return named + (_("ほか%(n)s行") % {"n": len(rows) - MAX_ROWS_NAMED} if len(rows) > MAX_ROWS_NAMED else "")
-
-
-def parse_department_csv(organization: Organization, data: bytes) -> DepartmentImport:
-    """Read a department CSV for `organization`; return its rows and every problem, by row and column.
-
-    Raise DepartmentFileError when the file as a whole cannot be read (encoding, header, CSV syntax, size).
-    """
-    lines = _read_rows(decode_csv(data))
-    problems = ProblemCollector()
-    problem = problems.add
-    code_length = Department._meta.get_field("code").max_length
-    name_length = Department._meta.get_field("name").max_length
+def _check_departments(rows: list[TableRow], problem, context: dict) -> list[DepartmentRow]:
+    """Refuse codes and names already registered, parents that do not exist, and cycles of parents."""
+    organization = context["organization"]
     existing = dict(Department.objects.for_organization(organization).values_list("code", "name"))
     existing_names = set(existing.values())
-
-    rows: list[DepartmentRow] = []
-    for number, cells in lines:
-        cells = [clean_text(cell).strip() for cell in cells]
-        if not any(cells):
-            continue
-        code, name, parent = [*cells, "", "", ""][:3]
-        rows.append(DepartmentRow(number, code, name, parent))
-        if not code:
-            problem(number, CODE, _("組織コードが空です。"))
-        elif len(code) > code_length:
-            problem(number, CODE, _("組織コードが長すぎます（%(n)s文字以内）。") % {"n": code_length})
-        elif code in existing:
-            problem(number, CODE, _("組織コード「%(code)s」はすでに登録されています。") % {"code": quoted(code)})
-        if not name:
-            problem(number, NAME, _("組織名が空です。"))
-        elif len(name) > name_length:
-            problem(
-                number,
-                NAME,
-                _("組織名が長すぎます（%(n)s文字以内。%(length)s文字あります）。")
-                % {"n": name_length, "length": len(name)},
-            )
-        elif name in existing_names:
-            problem(number, NAME, _("組織名「%(name)s」はすでに登録されています。") % {"name": quoted(name)})
-
-    # Duplicates within the file: every row of a duplicate names the others.
-    for column, label, key in ((CODE, _("組織コード"), "code"), (NAME, _("組織名"), "name")):
-        by_value: dict[str, list[int]] = {}
-        for row in rows:
-            value = getattr(row, key)
-            if value:
-                by_value.setdefault(value, []).append(row.row)
-        for value, numbers in by_value.items():
-            for number in numbers if len(numbers) > 1 else ():
-                others = [n for n in numbers if n != number]
-                problem(
-                    number,
-                    column,
-                    _("%(label)s「%(value)s」が%(others)sと重複しています。")
-                    % {"label": label, "value": quoted(value), "others": _rows_named(others)},
-                )
+    departments = []
+    for parsed in rows:
+        values = parsed.values
+        code, name, parent = values["code"] or "", values["name"] or "", values["parent"] or ""
+        departments.append(DepartmentRow(parsed.row, code, name, parent))
+        if code in existing and "code" not in parsed.failed:
+            problem(parsed.row, CODE, _("組織コード「%(code)s」はすでに登録されています。") % {"code": quoted(code)})
+        if name in existing_names and "name" not in parsed.failed:
+            problem(parsed.row, NAME, _("組織名「%(name)s」はすでに登録されています。") % {"name": quoted(name)})
 
     # Parents: registered already or in the file, and never a cycle.
     in_file = {}
-    for row in rows:
+    for row in departments:
         if row.code:
-            in_file.setdefault(row.code, row)  # a duplicated code is reported above
-    for row in rows:
+            in_file.setdefault(row.code, row)  # a duplicated code is reported by the table
+    for row in departments:
         if row.parent_code and row.parent_code not in existing and row.parent_code not in in_file:
             problem(row.row, PARENT, _("上位組織コード「%(code)s」がありません。") % {"code": quoted(row.parent_code)})
     for cycle in _cycles(in_file):
@@ -153,7 +75,71 @@ def parse_department_csv(organization: Organization, data: bytes) -> DepartmentI
         path = " → ".join([*shown, quoted(cycle[0])])
         for code in sorted(cycle, key=lambda code: in_file[code].row):
             problem(in_file[code].row, PARENT, _("上位組織コードが循環しています（%(path)s）。") % {"path": path})
-    return DepartmentImport(rows, problems.result(), problems.count)
+    return departments
+
+
+DEPARTMENTS = Table(
+    name="組織一覧",
+    parts=(
+        TextColumn(
+            key="code",
+            header=gettext_lazy("組織コード"),
+            identifies=True,
+            required=True,
+            width=14,
+            max_length=Department._meta.get_field("code").max_length,
+            too_long=gettext_lazy("組織コードが長すぎます（%(n)s文字以内）。"),
+        ),
+        TextColumn(
+            key="name",
+            header=gettext_lazy("組織名"),
+            unique=True,
+            required=True,
+            width=30,
+            max_length=Department._meta.get_field("name").max_length,
+        ),
+        TextColumn(key="parent", header=gettext_lazy("上位組織コード"), width=16),
+    ),
+    check_rows=_check_departments,
+)
+HEADER = [str(column.header) for column in DEPARTMENTS.columns]
+
+
+def department_rows(organization: Organization):
+    """Yield the organization's departments as rows of DEPARTMENTS, parents' codes by one join."""
+    departments = Department.objects.for_organization(organization).order_by("position", "code")
+    for code, name, parent in departments.values_list("code", "name", "parent__code"):
+        yield {"code": code, "name": name, "parent": parent}
+
+
+def departments_xlsx_bytes(organization: Organization) -> bytes:
+    return table_xlsx_bytes(DEPARTMENTS, department_rows(organization), {"organization": organization})
+
+
+def departments_csv_bytes(organization: Organization) -> bytes:
+    return table_csv_bytes(DEPARTMENTS, department_rows(organization))
+
+
+def departments_template(kind: str = "xlsx") -> bytes:
+    """Return an empty department list to fill in: the header row only."""
+    return table_csv_bytes(DEPARTMENTS, []) if kind == "csv" else table_xlsx_bytes(DEPARTMENTS, [], {})
+
+
+def parse_department_file(organization: Organization, data: bytes, progress=None) -> DepartmentImport:
+    """Read a department list (CSV or .xlsx) for `organization`; return its rows and every problem.
+
+    Raise DepartmentFileError when the file as a whole cannot be read (encoding, header, CSV syntax, size).
+    """
+    try:
+        return parse_department_grid(organization, read_table_grid(data), progress)
+    except UploadError as error:
+        raise DepartmentFileError(str(error)) from None
+
+
+def parse_department_grid(organization: Organization, grid, progress=None) -> DepartmentImport:
+    """Check a grid already read (a job reads the file itself); raise TableFileError as above."""
+    parsed = parse_table(DEPARTMENTS, grid, {"organization": organization}, progress)
+    return DepartmentImport(parsed.result, parsed.problems, parsed.problem_count)
 
 
 def _cycles(in_file: dict[str, DepartmentRow]) -> list[list[str]]:

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suishin.core.uploads import open_xlsx_upload
 from suishin.plans import services
-from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_import_apply, roadmap_workbook
+from suishin.plans.services import roadmap_import_apply
+from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_workbook
 from suishin.plans.tests.test_spreadsheets import as_upload
+from suishin.tabular.uploads import open_xlsx_upload
 from suishin.tenants.models import Organization
 from suishin.tenants.services import department_update, system_actor
 

@@ -12,18 +12,18 @@ from django.urls import reverse
 
 from suishin.core.import_problems import MAX_PROBLEMS
 from suishin.core.models import AuditLog, Job
-from suishin.core.uploads import UploadError, open_xlsx_upload
 from suishin.plans import services
 from suishin.plans.models import Measure, RoadmapEntry
+from suishin.plans.services import roadmap_import_apply
 from suishin.plans.snapshots import plan_snapshot
 from suishin.plans.spreadsheets import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     parse_roadmap_sheet,
-    roadmap_import_apply,
     roadmap_workbook,
     roadmap_xlsx_bytes,
 )
+from suishin.tabular.uploads import UploadError, open_xlsx_upload
 
 
 def reopen(data: bytes):

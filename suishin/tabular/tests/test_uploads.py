@@ -1,5 +1,5 @@
 """Hostile and wrong files: each is refused with a clear Japanese message before any XML is parsed,
-or by the reader, which refuses DTDs (suishin/core/xlsx.py), and nothing is saved."""
+or by the reader, which refuses DTDs (suishin/tabular/xlsx_reader.py), and nothing is saved."""
 
 import io
 import json
@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from suishin.core.models import Job
-from suishin.core.uploads import MAX_SHEET_ROWS, UploadError, open_xlsx_upload, read_xlsx_grid
 from suishin.plans.snapshots import plan_snapshot
+from suishin.tabular.uploads import MAX_SHEET_ROWS, UploadError, open_xlsx_upload, read_xlsx_grid
 
 MINIMAL_PARTS = {
     "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',

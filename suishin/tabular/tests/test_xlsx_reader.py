@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from suishin.core.uploads import UploadError, read_xlsx_grid
-from suishin.core.xlsx import SheetLimits, SheetTooLarge, XmlDeclarationRefused, read_first_sheet
+from suishin.tabular.uploads import UploadError, read_xlsx_grid
+from suishin.tabular.xlsx_reader import SheetLimits, SheetTooLarge, XmlDeclarationRefused, read_first_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"

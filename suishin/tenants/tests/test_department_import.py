@@ -10,7 +10,7 @@ from suishin.tenants.department_import import (
     MAX_ROWS,
     DepartmentFileError,
     departments_import,
-    parse_department_csv,
+    parse_department_file,
 )
 from suishin.tenants.models import Department
 from suishin.tenants.services import system_actor
@@ -19,7 +19,7 @@ HEADER = "組織コード,組織名,上位組織コード\n"
 
 
 def problems_of(organization, body: str, encoding: str = "utf-8") -> list[str]:
-    return [str(p) for p in parse_department_csv(organization, (HEADER + body).encode(encoding)).problems]
+    return [str(p) for p in parse_department_file(organization, (HEADER + body).encode(encoding)).problems]
 
 
 def test_a_name_too_long_is_a_row_problem(cast):
@@ -71,7 +71,7 @@ def test_a_missing_parent_and_empty_cells(cast):
 
 
 def test_control_characters_are_cleaned(cast):
-    imported = parse_department_csv(cast.town.organization, (HEADER + "K01,総務\x0b課,\n").encode())
+    imported = parse_department_file(cast.town.organization, (HEADER + "K01,総務\x0b課,\n").encode())
     assert imported.problems == [] and imported.rows[0].name == "総務課"
 
 
@@ -86,11 +86,11 @@ def test_control_characters_are_cleaned(cast):
 )
 def test_files_that_cannot_be_read_get_one_message(cast, data, message):
     with pytest.raises(DepartmentFileError, match=message):
-        parse_department_csv(cast.town.organization, data)
+        parse_department_file(cast.town.organization, data)
 
 
 def test_problems_beyond_the_first_200_are_counted(cast):
-    imported = parse_department_csv(cast.town.organization, (HEADER + ",,x\n" * 300).encode())
+    imported = parse_department_file(cast.town.organization, (HEADER + ",,x\n" * 300).encode())
     assert imported.problem_count == 900 and len(imported.problems) == 201  # three a row
     assert str(imported.problems[-1]).startswith("ほか 700 件の問題があります")
 
@@ -98,7 +98,7 @@ def test_problems_beyond_the_first_200_are_counted(cast):
 def test_a_deep_tree_in_any_order_is_written_parents_first(cast):
     organization = cast.town.organization
     rows = "".join(f"T{i:04d},課{i},{f'T{i - 1:04d}' if i else ''}\n" for i in reversed(range(300)))
-    imported = parse_department_csv(organization, (HEADER + rows).encode())
+    imported = parse_department_file(organization, (HEADER + rows).encode())
     assert imported.problems == []
     created = departments_import(actor=system_actor(organization), organization=organization, imported=imported)
     assert len(created) == 300
@@ -108,7 +108,7 @@ def test_a_deep_tree_in_any_order_is_written_parents_first(cast):
 
 def test_another_towns_actor_is_refused_as_not_found_and_audited(cast):
     organization = cast.town.organization
-    imported = parse_department_csv(organization, (HEADER + "N01,新しい課,\n").encode())
+    imported = parse_department_file(organization, (HEADER + "N01,新しい課,\n").encode())
     with pytest.raises(Http404):
         departments_import(actor=cast.other.actor("secretariat"), organization=organization, imported=imported)
     assert not Department.objects.filter(code="N01").exists()
@@ -118,7 +118,7 @@ def test_another_towns_actor_is_refused_as_not_found_and_audited(cast):
 
 def test_only_an_admin_imports_departments(cast):
     organization = cast.town.organization
-    imported = parse_department_csv(organization, (HEADER + "N01,新しい課,\n").encode())
+    imported = parse_department_file(organization, (HEADER + "N01,新しい課,\n").encode())
     with pytest.raises(PermissionDenied):
         departments_import(actor=cast.town.actor("secretariat"), organization=organization, imported=imported)
     assert not Department.objects.filter(code="N01").exists()
