@@ -22,6 +22,7 @@ from suishin.core.models import AuditLog
 from suishin.core.service import SERVICES
 from suishin.notices.models import MailPreference, Notice
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from suishin.reorganisation.spreadsheets import DraftImport
 from suishin.tabular.uploads import read_xlsx_grid
 from suishin.tenants.actor import Actor
 from suishin.tenants.department_import import DepartmentImport, DepartmentRow
@@ -75,6 +76,12 @@ def own_notice(town):
         summary="s",
         url="/",
     )
+
+
+def own_reorganisation(town):
+    from suishin.reorganisation.tests.access_cases import draft_of
+
+    return draft_of(town)
 
 
 # Each case: (town A's plan, town A, town B) -> keyword arguments that name town A's objects. The
@@ -226,6 +233,51 @@ CASES: dict[str, Builder] = {
         "preference": MailPreference.objects.create(organization=town.organization, user=town.users["secretariat"]),
         "kinds": set(),
     },
+    **{
+        f"suishin.reorganisation.services.{name}": builder
+        for name, builder in {
+            "reorganisation_create": lambda plan, town, other: {
+                "organization": town.organization,
+                "title": "書き換え",
+                "effective_on": dt.date(2026, 4, 1),
+            },
+            "reorganisation_update": lambda plan, town, other: {
+                "reorganisation": own_reorganisation(town),
+                "title": "書き換え",
+                "effective_on": dt.date(2026, 4, 1),
+            },
+            "reorganisation_delete": lambda plan, town, other: {"reorganisation": own_reorganisation(town)},
+            "draft_department_create": lambda plan, town, other: {
+                "reorganisation": own_reorganisation(town),
+                "code": "X96",
+                "name": "書き換え課",
+            },
+            "draft_department_update": lambda plan, town, other: {
+                "node": own_reorganisation(town).draft_departments.first(),
+                "code": "X96",
+                "name": "書き換え課",
+                "parent": None,
+                "position": 0,
+            },
+            "draft_department_close": lambda plan, town, other: {
+                "node": own_reorganisation(town).draft_departments.first()
+            },
+            "draft_department_restore": lambda plan, town, other: {
+                "mapping": own_reorganisation(town).mappings.first()
+            },
+            "department_successors_set": lambda plan, town, other: {
+                "reorganisation": own_reorganisation(town),
+                "successors": {},
+            },
+            "reorganisation_import": lambda plan, town, other: {
+                "reorganisation": own_reorganisation(town),
+                "imported": DraftImport(),
+            },
+            "reorganisation_schedule": lambda plan, town, other: {"reorganisation": own_reorganisation(town)},
+            "reorganisation_unschedule": lambda plan, town, other: {"reorganisation": own_reorganisation(town)},
+            "reorganisation_apply": lambda plan, town, other: {"reorganisation": own_reorganisation(town)},
+        }.items()
+    },
 }
 
 # Links from one's own object to another town's: the service must refuse these too.
@@ -269,6 +321,17 @@ MIXED_CASES: dict[str, Builder] = {
             "password": "correct-horse-battery",
             "role": Role.DEPARTMENT,
             "department": town.departments[1],
+        },
+    ),
+    "department_successors_set: own reorganisation, other town's successor": lambda plan, town, other, own_plan: (
+        "suishin.reorganisation.services.department_successors_set",
+        {
+            "reorganisation": own_reorganisation(other),
+            "successors": {
+                own_reorganisation(other).mappings.first().old_department_id: own_reorganisation(
+                    town
+                ).draft_departments.first()
+            },
         },
     ),
 }

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "suishin.tenants",
     "suishin.workflows",
     "suishin.plans",
+    "suishin.reorganisation",
     "suishin.notices",
     "suishin.portal",
     "suishin.demo",
