@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "suishin.core",
     "suishin.accounts",
     "suishin.tenants",
+    "suishin.staff",
     "suishin.workflows",
     "suishin.plans",
     "suishin.reorganisation",

@@ -17,6 +17,10 @@ class TenantsConfig(AppConfig):
 
         register_menu_entry(MenuEntry(_("監査ログ"), "audit_log", roles=(Role.ADMIN,), order=90))
 
+        from . import admin_setup
+
+        admin_setup.register()
+
         from suishin.core.service import after_write_hooks
 
         from . import audit_events  # noqa: F401  (names the audit log's events of this app)

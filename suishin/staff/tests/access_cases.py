@@ -1,0 +1,33 @@
+"""The staff register's pages in the access matrix."""
+
+from suishin.core.access_matrix import Case
+from suishin.staff.models import Person, Rank, StaffMove
+
+READ = {"admin", "secretariat"}
+EDIT = {"admin"}
+
+CASES = {
+    "staff:person_list": Case(None, READ, set()),
+    "staff:headcount": Case(None, READ, set()),
+    "staff:person_new": Case(None, EDIT, EDIT),
+    "staff:staff_import": Case(None, EDIT, EDIT),
+    "staff:staff_export": Case(None, READ, set()),
+    "staff:staff_import_template": Case(None, EDIT, set()),
+    "staff:person_detail": Case("person", READ, set()),
+    "staff:person_edit": Case("person", EDIT, EDIT),
+    "staff:person_login_new": Case("person", EDIT, EDIT),
+}
+
+WATCHED = [Person, Rank, StaffMove]
+
+
+def objects_of(town) -> dict:
+    person = Person.objects.for_organization(town.organization).filter(user=None).first()
+    if person is None:
+        person = Person.objects.create(
+            organization=town.organization,
+            name=f"{town.organization.name} 職員",
+            staff_number="90001",
+            department=town.departments[1],
+        )
+    return {"person": {"person_id": person.pk}}
