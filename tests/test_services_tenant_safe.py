@@ -23,6 +23,7 @@ from suishin.core.service import SERVICES
 from suishin.notices.models import MailPreference, Notice
 from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
 from suishin.reorganisation.spreadsheets import DraftImport
+from suishin.tabular.tables import TableImport
 from suishin.tabular.uploads import read_xlsx_grid
 from suishin.tenants.actor import Actor
 from suishin.tenants.department_import import DepartmentImport, DepartmentRow
@@ -82,6 +83,12 @@ def own_reorganisation(town):
     from suishin.reorganisation.tests.access_cases import draft_of
 
     return draft_of(town)
+
+
+def own_person(town):
+    from suishin.staff.models import Person
+
+    return Person.objects.create(organization=town.organization, name="職員", staff_number="S1")
 
 
 # Each case: (town A's plan, town A, town B) -> keyword arguments that name town A's objects. The
@@ -226,6 +233,28 @@ CASES: dict[str, Builder] = {
         "plan_level_names": [],
         "mail_sender": "",
         "mfa_required_roles": [],
+    },
+    "suishin.staff.services.ranks_create_defaults": lambda plan, town, other: {"organization": town.organization},
+    "suishin.staff.services.person_create": lambda plan, town, other: {
+        "organization": town.organization,
+        "data": {"name": "侵入", "staff_number": "X1"},
+    },
+    "suishin.staff.services.person_update": lambda plan, town, other: {
+        "person": own_person(town),
+        "data": {"name": "書き換え"},
+    },
+    "suishin.staff.services.person_login_create": lambda plan, town, other: {
+        "person": own_person(town),
+        "username": "intruder",
+        "roles": {Role.ADMIN},
+    },
+    "suishin.staff.services.person_link_user": lambda plan, town, other: {
+        "person": own_person(town),
+        "user": town.users["staff"],
+    },
+    "suishin.staff.services.staff_import_apply": lambda plan, town, other: {
+        "organization": town.organization,
+        "imported": TableImport(rows=[], problems=[], result=[]),
     },
     "suishin.notices.services.notice_mark_read": lambda plan, town, other: {"notice": own_notice(town)},
     "suishin.notices.services.notices_mark_all_read": lambda plan, town, other: {"organization": town.organization},
