@@ -168,9 +168,7 @@ def test_a_new_department_may_not_take_the_name_of_another(cast):
         actor=actor, organization=cast.town.organization, title="改編", effective_on=APRIL
     )
     draft_department_close(actor=actor, node=node_of(reorganisation, cast.town.departments[2]))
-    draft_department_create(
-        actor=actor, reorganisation=reorganisation, code="N09", name=cast.town.departments[2].name
-    )
+    draft_department_create(actor=actor, reorganisation=reorganisation, code="N09", name=cast.town.departments[2].name)
     assert any("別の課" in p for p in reorganisation_problems(reorganisation))
 
 
