@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suishin.core.audit_events import register_audit_events
 
-from .models import Stage
+from .models import STAGE_UNSET_LABEL, Stage
 from .snapshots import MEASURE_FIELD_LABELS, PLAN_FIELD_LABELS
 
 register_audit_events(
@@ -41,7 +41,7 @@ register_audit_events(
         "measure.update": MEASURE_FIELD_LABELS,
         "roadmap_entry.update": {"before": _("変更前の工程")},
     },
-    values={"stage": dict(Stage.choices), "kind": {"roadmap_import": _("工程表の取り込み")}},
+    values={"stage": {"": STAGE_UNSET_LABEL, **dict(Stage.choices)}, "kind": {"roadmap_import": _("工程表の取り込み")}},
     change_verbs=["plan.update", "measure.update"],
     list_fields=["departments"],
 )

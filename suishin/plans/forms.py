@@ -8,7 +8,7 @@ from suishin.core.fields import FiscalYearField, ModelChoiceField, ModelMultiple
 from suishin.core.forms import CleanTextMixin, Form
 from suishin.core.wareki import fiscal_year_label
 
-from .models import Plan, PriorityArea, Stage
+from .models import STAGE_UNSET_LABEL, Plan, PriorityArea, Stage
 from .revision_dates import check_revision_date
 
 
@@ -108,7 +108,13 @@ class MeasureForm(CleanTextMixin, VersionedFormMixin):
     causes = forms.CharField(label=_("想定される要因・根拠"), widget=_textarea(), required=False)
     actions = forms.CharField(label=_("具体的な取組内容"), widget=_textarea(), required=False)
     expected_effects = forms.CharField(label=_("効果見込み・目標"), widget=_textarea(), required=False)
-    stage = forms.ChoiceField(label=_("段階"), choices=Stage.choices, widget=forms.RadioSelect)
+    stage = forms.ChoiceField(
+        label=_("段階"),
+        choices=[("", STAGE_UNSET_LABEL), *Stage.choices],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("計画で段階を定めていないときは「未設定」のままにします。"),
+    )
     national_kpi_note = forms.CharField(label=_("国のKPI・参考"), widget=_textarea(2), required=False)
 
     def __init__(self, *args, plan: Plan, departments, can_structure: bool, is_new: bool = False, **kwargs):

@@ -28,6 +28,9 @@ class Plan(Versioned, TenantModel):
         blank=True,
         related_name="+",
     )
+    # What was carried from `based_on` and what was not (see services.carry_report), shown on the plan's
+    # page until dismissed; the audit entry of its creation keeps it for good.
+    carry_report = models.JSONField(_("引き継ぎの報告"), default=dict, blank=True)
 
     class Meta:
         ordering = ["organization", "-start_fy", "id"]
@@ -96,6 +99,14 @@ class Stage(models.TextChoices):
     TRANSFORMATION = "transformation", _("DX")
 
 
+STAGE_UNSET_LABEL = _("未設定")
+
+
+def stage_labels() -> dict[str, str]:
+    """Return each 段階's label by value, "" (not set: a town need not give one) as 「未設定」."""
+    return {"": str(STAGE_UNSET_LABEL)} | {value: str(label) for value, label in Stage.choices}
+
+
 class Measure(Versioned, TenantModel):
     """施策・事業 with its logic model: 課題 → 要因・根拠 → 取組内容 → 効果見込み・目標."""
 
@@ -114,7 +125,7 @@ class Measure(Versioned, TenantModel):
     causes = models.TextField(_("想定される要因・根拠"), blank=True)
     actions = models.TextField(_("具体的な取組内容"), blank=True)
     expected_effects = models.TextField(_("効果見込み・目標"), blank=True)
-    stage = models.CharField(_("段階"), max_length=20, choices=Stage.choices, default=Stage.DIGITALIZATION)
+    stage = models.CharField(_("段階"), max_length=20, choices=Stage.choices, blank=True, default="")
     national_kpi_note = models.TextField(_("国のKPI・参考"), blank=True)
     departments = models.ManyToManyField(
         Department,
@@ -136,6 +147,10 @@ class Measure(Versioned, TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:measure_detail", args=[self.pk])
+
+    @property
+    def stage_label(self) -> str:
+        return stage_labels().get(self.stage, self.stage)
 
 
 class MeasureDepartment(TenantModel):
@@ -201,6 +216,9 @@ class PlanRevision(TenantModel):
     published_on = models.DateField(_("改定日"))
     decided_by = models.CharField(_("決定した会議体"), max_length=200, blank=True)
     note = models.TextField(_("改定の概要"), blank=True)
+    # 新旧対照表's 改定の理由 for single changes, by the change's key (snapshots.Change.key); `note` is the
+    # reason for the whole revision.
+    change_reasons = models.JSONField(_("変更ごとの改定の理由"), default=dict, blank=True)
     snapshot = models.JSONField(_("内容"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,7 +22,7 @@ from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
 from .access import can_edit_plan, require_measure_editor, require_plan_editor
-from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry, Stage
+from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry
 from .national_templates import TEMPLATES, national_structure
 from .snapshots import plan_snapshot
 
@@ -108,7 +108,7 @@ def _plan_build(*, organization, structure: dict, based_on: Plan | None) -> Plan
                 causes=measure_data.get("causes", ""),
                 actions=measure_data.get("actions", ""),
                 expected_effects=measure_data.get("expected_effects", ""),
-                stage=measure_data.get("stage") or Stage.DIGITALIZATION,
+                stage=measure_data.get("stage") or "",  # a plan need not give its measures a 段階
                 national_kpi_note=measure_data.get("national_kpi_note", ""),
             )
             MeasureDepartment.objects.bulk_create(
@@ -329,8 +329,7 @@ def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, dat
         priority_area=priority_area,
         number=data.get("number") or next_measure_number(plan, priority_area),
         position=next_position(priority_area.measures.all()),
-        **{f: data.get(f, "") for f in MEASURE_TEXT_FIELDS if f != "stage"},
-        stage=data.get("stage") or Stage.DIGITALIZATION,
+        **{f: data.get(f) or "" for f in MEASURE_TEXT_FIELDS},
     )
     measure.full_clean()
     measure.save()

@@ -10,7 +10,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import MeasureDepartment, Plan, RoadmapEntry
+from suishin.core.wareki import fiscal_year_label
+
+from .models import MeasureDepartment, Plan, RoadmapEntry, stage_labels
 
 MEASURE_KEYS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
 
@@ -60,12 +62,17 @@ def plan_snapshot(plan: Plan) -> dict:
 
 @dataclass
 class Change:
-    """One item that differs between two states of a plan."""
+    """One item that differs between two states of a plan.
+
+    `key` names the item whatever its text says (「measure:01-02」, 「span:01-02:研修」): a revision
+    keeps its 改定の理由 for single changes by it (PlanRevision.change_reasons).
+    """
 
     kind: str  # "added", "removed" or "changed"
     item: str  # what it is: 計画, 取組目標, 重点取組事項, 施策, 工程
     name: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
+    key: str = ""
 
 
 PLAN_FIELD_LABELS = {
@@ -105,6 +112,57 @@ def _span_text(span: dict) -> str:
     }
 
 
+def _period_text(span: dict) -> str:
+    """Return a span's years with their 和暦: 「2023年度（令和5年度）〜2024年度（令和6年度）」."""
+    start, end = int(span["start_fy"]), int(span["end_fy"])
+    if start == end:
+        return fiscal_year_label(start)
+    return f"{fiscal_year_label(start)}〜{fiscal_year_label(end)}"
+
+
+def _field_text(key: str, value, labels: dict[str, str]) -> str:
+    if key == "departments":
+        return "、".join(value or [])
+    if key == "stage":
+        return labels.get(value or "", str(value))
+    return str(value if value is not None else "")
+
+
+def span_changes(number: str, name: str, old_spans: list[dict], new_spans: list[dict]) -> list[Change]:
+    """Return how a measure's spans changed: a span keeps its label when it moves, so spans are matched
+    by label and one whose years changed is one change (期間), not a removal and an addition."""
+
+    def by_label(spans):
+        grouped: dict[str, list[tuple[int, int]]] = {}
+        for span in spans:
+            grouped.setdefault(span["label"], []).append((int(span["start_fy"]), int(span["end_fy"])))
+        return {label: sorted(periods) for label, periods in grouped.items()}
+
+    old_by_label, new_by_label = by_label(old_spans), by_label(new_spans)
+    changes: list[Change] = []
+    for label in sorted(old_by_label.keys() | new_by_label.keys()):
+        old_periods, new_periods = list(old_by_label.get(label, [])), list(new_by_label.get(label, []))
+        for period in list(old_periods):
+            if period in new_periods:
+                old_periods.remove(period)
+                new_periods.remove(period)
+        many = max(len(old_periods), len(new_periods)) > 1
+        for index in range(max(len(old_periods), len(new_periods))):
+            key = f"span:{number}:{label}" + (f"#{index + 1}" if many else "")
+            old_period = old_periods[index] if index < len(old_periods) else None
+            new_period = new_periods[index] if index < len(new_periods) else None
+            old_span = old_period and {"label": label, "start_fy": old_period[0], "end_fy": old_period[1]}
+            new_span = new_period and {"label": label, "start_fy": new_period[0], "end_fy": new_period[1]}
+            if old_span and new_span:
+                fields = [(_("期間"), _period_text(old_span), _period_text(new_span))]
+                changes.append(Change("changed", _("工程"), f"{name}: {label}", fields, key=key))
+            elif old_span:
+                changes.append(Change("removed", _("工程"), f"{name}: {_span_text(old_span)}", key=key))
+            else:
+                changes.append(Change("added", _("工程"), f"{name}: {_span_text(new_span)}", key=key))
+    return changes
+
+
 def plan_diff(old: dict, new: dict) -> list[Change]:
     """Return what changed from `old` to `new`, item by item, in plan order."""
     changes: list[Change] = []
@@ -114,17 +172,17 @@ def plan_diff(old: dict, new: dict) -> list[Change]:
         if old.get(key) != new.get(key)
     ]
     if plan_fields:
-        changes.append(Change("changed", _("計画"), new.get("title", ""), plan_fields))
+        changes.append(Change("changed", _("計画"), new.get("title", ""), plan_fields, key="plan"))
 
     old_goals = [g["title"] for g in old.get("goals", [])]
     new_goals = [g["title"] for g in new.get("goals", [])]
-    changes += [Change("removed", _("取組目標"), g) for g in old_goals if g not in new_goals]
-    changes += [Change("added", _("取組目標"), g) for g in new_goals if g not in old_goals]
+    changes += [Change("removed", _("取組目標"), g, key=f"goal:{g}") for g in old_goals if g not in new_goals]
+    changes += [Change("added", _("取組目標"), g, key=f"goal:{g}") for g in new_goals if g not in old_goals]
 
     old_areas = {a["title"]: a for a in old.get("priority_areas", [])}
     new_areas = {a["title"]: a for a in new.get("priority_areas", [])}
-    changes += [Change("removed", _("重点取組事項"), t) for t in old_areas if t not in new_areas]
-    changes += [Change("added", _("重点取組事項"), t) for t in new_areas if t not in old_areas]
+    changes += [Change("removed", _("重点取組事項"), t, key=f"area:{t}") for t in old_areas if t not in new_areas]
+    changes += [Change("added", _("重点取組事項"), t, key=f"area:{t}") for t in new_areas if t not in old_areas]
     for title in new_areas.keys() & old_areas.keys():
         if old_areas[title].get("description") != new_areas[title].get("description"):
             changes.append(
@@ -133,30 +191,28 @@ def plan_diff(old: dict, new: dict) -> list[Change]:
                     _("重点取組事項"),
                     title,
                     [(_("説明"), old_areas[title].get("description", ""), new_areas[title].get("description", ""))],
+                    key=f"area:{title}",
                 )
             )
 
+    stages = stage_labels()
     old_measures, new_measures = _measures(old), _measures(new)
     for number, measure in old_measures.items():
         if number not in new_measures:
-            changes.append(Change("removed", _("施策"), f"{number} {measure['title']}"))
+            changes.append(Change("removed", _("施策"), f"{number} {measure['title']}", key=f"measure:{number}"))
     for number, measure in new_measures.items():
         name = f"{number} {measure['title']}"
         if number not in old_measures:
-            changes.append(Change("added", _("施策"), name))
+            changes.append(Change("added", _("施策"), name, key=f"measure:{number}"))
             continue
         before = old_measures[number]
         fields = []
         for key, label in MEASURE_FIELD_LABELS.items():
-            old_value, new_value = before.get(key, ""), measure.get(key, "")
-            if key == "departments":
-                old_value, new_value = "、".join(old_value or []), "、".join(new_value or [])
+            old_value = _field_text(key, before.get(key, ""), stages)
+            new_value = _field_text(key, measure.get(key, ""), stages)
             if old_value != new_value:
-                fields.append((label, str(old_value), str(new_value)))
+                fields.append((str(label), old_value, new_value))
         if fields:
-            changes.append(Change("changed", _("施策"), name, fields))
-        old_spans = {_span_text(s) for s in before.get("roadmap", [])}
-        new_spans = {_span_text(s) for s in measure.get("roadmap", [])}
-        changes += [Change("removed", _("工程"), f"{name}: {s}") for s in sorted(old_spans - new_spans)]
-        changes += [Change("added", _("工程"), f"{name}: {s}") for s in sorted(new_spans - old_spans)]
+            changes.append(Change("changed", _("施策"), name, fields, key=f"measure:{number}"))
+        changes += span_changes(number, name, before.get("roadmap", []), measure.get("roadmap", []))
     return changes

@@ -45,7 +45,7 @@ from .forms import (
     RoadmapImportForm,
 )
 from .fragments import roadmap_rows_html
-from .models import PlanRevision, Stage
+from .models import PlanRevision, stage_labels
 from .selectors import departments_of, measure_page, plan_outline, plans_of
 from .snapshots import plan_diff, plan_snapshot
 from .spreadsheets import roadmap_xlsx_bytes
@@ -183,7 +183,7 @@ def plan_detail(request, plan_id):
             "plan_id": plan.pk,
             "can_edit": can_edit,
             "measure_url": id_url("plans:measure_detail"),
-            "stage_labels": dict(Stage.choices),
+            "stage_labels": stage_labels(),
             "labels": {
                 "common": _("共通"),
                 "edit": _("編集"),
@@ -343,7 +343,7 @@ def measure_list(request, plan_id):
     query = f"department={department.pk}" if department else ""
     rows_html = render_to_string(
         "plans/_measure_rows.html",
-        {"rows": page.object_list, "measure_url": id_url("plans:measure_detail"), "stage_labels": dict(Stage.choices)},
+        {"rows": page.object_list, "measure_url": id_url("plans:measure_detail"), "stage_labels": stage_labels()},
         using="jinja2",
     )
     return render(
@@ -366,7 +366,7 @@ def measure_create(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "measure.create", plan)
-    initial = {"stage": "digitalization"}
+    initial = {"stage": ""}  # 段階 is the town's to give, or not
     area_id = request.GET.get("area")
     if area_id and area_id.isdigit():
         initial["priority_area"] = area_id
