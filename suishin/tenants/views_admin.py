@@ -463,14 +463,29 @@ def _user_of_link(uidb64: str, token: str):
     return user
 
 
+SESSION_TOKEN = "password_set_token"  # noqa: S105 - a session key, not a secret
+SET_MARKER = "set"  # stands for the token in the address once it is kept in the session
+
+
 def password_set(request, uidb64, token):
-    """Let a person set their password from a one-time link; then they log in (with their second factor)."""
-    user = _user_of_link(uidb64, token)
+    """Let a person set their password from a one-time link; then they log in (with their second factor).
+
+    As Django's own reset view does, the token moves from the address into the session at once (a
+    redirect to …/set/), so that it does not stay in the browser's history or reach another site as
+    a Referer. An invalid link shows a page saying so (200: a 404 would write the token into the log).
+    """
+    if token != SET_MARKER:
+        if _user_of_link(uidb64, token) is None:
+            return render(request, "tenants/admin/password_set_invalid.html")
+        request.session[SESSION_TOKEN] = token
+        return redirect("password_set", uidb64=uidb64, token=SET_MARKER)
+    user = _user_of_link(uidb64, request.session.get(SESSION_TOKEN, ""))
     if user is None:
-        return render(request, "tenants/admin/password_set_invalid.html", status=404)
+        return render(request, "tenants/admin/password_set_invalid.html")
     form = PasswordSetForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_password_set(actor=actor_for_user(user), password=form.cleaned_data["new_password1"])
+        request.session.pop(SESSION_TOKEN, None)
         messages.success(request, _("パスワードを設定しました。新しいパスワードでログインしてください。"))
         return redirect("login")
     status = 400 if request.method == "POST" else 200
