@@ -158,9 +158,14 @@ def test_admin_creates_a_user_who_sets_a_password_and_logs_in(client, cast):
     login(client, cast)
     response = client.post(
         reverse("tenants_admin:user_new"),
-        {"username": "new-user", "full_name": "新人 太郎", "email": "new@example.jp", "roles": [Role.DEPARTMENT],
-         "department": cast.town.departments[1].pk},
-    )  # fmt: skip
+        {
+            "username": "new-user",
+            "full_name": "新人 太郎",
+            "email": "new@example.jp",
+            "roles": [Role.DEPARTMENT],
+            "department": cast.town.departments[1].pk,
+        },
+    )
     assert response.status_code == 200
     link = link_in(response)
     assert link in mail.outbox[0].body
@@ -306,9 +311,14 @@ def test_settings_are_saved_and_extra_mfa_roles_apply(client, cast):
     url = reverse("tenants_admin:organization_settings")
     response = client.post(
         url,
-        {"name": "上里町", "population": "30000", "plan_level_names": "柱、大項目、中項目",
-         "mail_sender": "上里町DX <dx@town.example.lg.jp>", "mfa_required_roles": [Role.SECRETARIAT]},
-    )  # fmt: skip
+        {
+            "name": "上里町",
+            "population": "30000",
+            "plan_level_names": "柱、大項目、中項目",
+            "mail_sender": "上里町DX <dx@town.example.lg.jp>",
+            "mfa_required_roles": [Role.SECRETARIAT],
+        },
+    )
     assert response.status_code == 302
     organization = cast.town.organization
     organization.refresh_from_db()
