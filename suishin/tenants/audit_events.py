@@ -32,7 +32,6 @@ register_audit_events(
         "user.password_reset": _("パスワードの再設定（管理者）"),
         "user.password_set": _("パスワードの設定（招待・再設定のリンク）"),
         "user.mfa_reset": _("二要素認証のリセット（管理者）"),
-        "user.invite": _("最初の管理者の招待"),
     },
     fields={
         "parent": _("上位組織"),

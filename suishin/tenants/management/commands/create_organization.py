@@ -16,8 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=Organization.Kind.values, default=Organization.Kind.MUNICIPALITY)
         parser.add_argument("--prefecture", help="the code of its prefecture, already registered")
         parser.add_argument("--population", type=int)
+        parser.add_argument("--admin-username", help="also create the first admin (see invite_admin)")
+        parser.add_argument("--admin-email", help="mail the first admin's one-time link here")
 
-    def handle(self, *args, code, name, kind, prefecture, population, **options):
+    def handle(self, *args, code, name, kind, prefecture, population, admin_username=None, admin_email=None, **options):
         parent = None
         if prefecture:
             parent = Organization.objects.filter(local_government_code=prefecture, kind="prefecture").first()
@@ -37,3 +39,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(self.style.SUCCESS(f"{organization.name} ({code}) を登録しました。"))
+        if admin_username or admin_email:
+            from .invite_admin import invite_admin
+
+            username = admin_username or admin_email
+            url = invite_admin(organization, username=username, email=admin_email or "")
+            self.stdout.write(f"管理者 {username} のパスワード設定のリンク（一度だけ使えます）: {url}")
