@@ -6,7 +6,6 @@ plan's size, and the same grouping and lanes as the page. The layout is `typst/p
 """
 
 import datetime as dt
-import re
 
 from django.utils.translation import gettext as _
 
@@ -16,9 +15,6 @@ from suishin.tenants.models import Department
 
 from .models import Plan
 from .selectors import roadmap_rows
-
-# Characters Windows or macOS refuse in a file name, and control characters: each becomes 「_」.
-UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 def roadmap_pdf_title(plan: Plan, department: Department | None = None) -> str:
@@ -76,13 +72,3 @@ def roadmap_pdf_bytes(plan: Plan, department: Department | None = None, *, print
     )
 
 
-def roadmap_pdf_filenames(plan: Plan, department: Department | None = None) -> tuple[str, str]:
-    """Return the download's name for people, 「上里町_工程表_2023年度版.pdf」, and an ASCII fallback."""
-    parts = [plan.organization.name, _("工程表"), _("%(year)s年度版") % {"year": plan.start_fy}]
-    if department is not None:
-        parts.insert(2, department.name)
-    name = UNSAFE_IN_FILE_NAME.sub("_", "_".join(parts)).strip(" .")
-    fallback = f"roadmap-{plan.organization.local_government_code}-{plan.start_fy}"
-    if department is not None:
-        fallback += f"-{department.pk}"
-    return f"{name}.pdf", f"{fallback}.pdf"

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from suishin.core.downloads import attachment_disposition
-from suishin.core.fiscal_year import fiscal_year_of
 from suishin.core.jobs import job_start
 from suishin.core.url_patterns import id_url
 from suishin.tabular.uploads import UploadError, read_xlsx_upload
@@ -32,6 +31,7 @@ from .access import (
     require_measure_editor,
     require_plan_editor,
 )
+from .file_names import roadmap_file_names
 from .forms import (
     MEASURE_FIELDS,
     GoalForm,
@@ -579,31 +579,8 @@ def roadmap_export(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     response = HttpResponse(roadmap_xlsx_bytes(plan), content_type=XLSX)
-    response["Content-Disposition"] = attachment_disposition(*roadmap_file_names(plan))
+    response["Content-Disposition"] = attachment_disposition(*roadmap_file_names(plan, "xlsx"))
     return response
-
-
-def roadmap_file_names(plan) -> tuple[str, str]:
-    """Return the 工程表 file's name as a person would give it, and an ASCII one for old clients.
-
-    「上里町_工程表_2023年度版.xlsx」 names the fiscal year of the latest decided revision; before the
-    first, the plan's period: 「上里町_工程表_2021-2025年度.xlsx」.
-    """
-    code = plan.organization.local_government_code
-    if plan.latest_edition_on:
-        year = fiscal_year_of(plan.latest_edition_on)
-        name = _("%(organization)s_工程表_%(year)s年度版") % {"organization": plan.organization.name, "year": year}
-        ascii_name = f"roadmap-{code}-FY{year}"
-    else:
-        period = f"{plan.start_fy}-{plan.end_fy}"
-        name = _("%(organization)s_工程表_%(period)s年度") % {"organization": plan.organization.name, "period": period}
-        ascii_name = f"roadmap-{code}-FY{period}"
-    return f"{_file_name_safe(name)}.xlsx", f"{ascii_name}.xlsx"
-
-
-def _file_name_safe(name: str) -> str:
-    """Replace what Windows and macOS refuse in a file name (and control characters) with 「_」."""
-    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 or ord(ch) == 127 else ch for ch in name).strip(" .")
 
 
 @login_required
@@ -643,7 +620,7 @@ def revision_compare(request, plan_id):
     plan = access_plan(actor, plan_id)
     revisions = list(plan.revisions.all())
     form = RevisionCompareForm(request.GET or None, revisions=revisions)
-    changes, labels = None, {}
+    changes, labels, comparison = None, {}, {}
     if form.is_valid():
         by_id = {str(r.pk): r for r in revisions}
 
@@ -657,6 +634,13 @@ def revision_compare(request, plan_id):
 
         (old, labels["old"]), (new, labels["new"]) = state(form.cleaned_data["old"]), state(form.cleaned_data["new"])
         changes = plan_diff(old, new)
+        # The 新旧対照表 of the newer version chosen, against the older one chosen (see views_comparison.py).
+        old_revision, new_revision = by_id.get(form.cleaned_data["old"]), by_id.get(form.cleaned_data["new"])
+        if new_revision is not None and new_revision != old_revision:
+            comparison["comparison_revision"] = new_revision
+            comparison["comparison_query"] = f"?old={old_revision.pk}" if old_revision is not None else ""
     return render(
-        request, "plans/revision_compare.html", {"plan": plan, "form": form, "changes": changes, "labels": labels}
+        request,
+        "plans/revision_compare.html",
+        {"plan": plan, "form": form, "changes": changes, "labels": labels, **comparison},
     )

@@ -7,8 +7,9 @@ from suishin.core.downloads import file_response
 from suishin.tenants.access import require_actor
 
 from .access import access_plan
+from .file_names import roadmap_file_names
 from .forms import MeasureFilterForm
-from .roadmap_pdf import roadmap_pdf_bytes, roadmap_pdf_filenames
+from .roadmap_pdf import roadmap_pdf_bytes
 from .selectors import departments_of
 
 
@@ -20,7 +21,7 @@ def roadmap_pdf(request, plan_id):
     plan = access_plan(actor, plan_id)
     filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
     department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
-    filename, fallback = roadmap_pdf_filenames(plan, department)
+    filename, fallback = roadmap_file_names(plan, "pdf", department)
     return file_response(
         roadmap_pdf_bytes(plan, department), "application/pdf", filename=filename, ascii_fallback=fallback
     )

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suishin.core.tests.pdf_checks import first_page_ink, pdf_fonts, pdf_info, pdf_text
-from suishin.plans.roadmap_pdf import roadmap_document, roadmap_pdf_bytes, roadmap_pdf_filenames
+from suishin.plans.file_names import roadmap_file_names
+from suishin.plans.roadmap_pdf import roadmap_document, roadmap_pdf_bytes
 from suishin.plans.services import plan_create
-from suishin.plans.tests.factories import make_plan, plan_structure
+from suishin.plans.tests.factories import decided_revision, make_plan, plan_structure
 
 
 @pytest.fixture
@@ -37,14 +38,21 @@ def test_download_is_an_a4_landscape_pdf_with_the_font_embedded(staff, plan, tmp
     assert fonts and all(font.embedded and "BIZUDPGothic" in font.name for font in fonts)
 
 
-def test_file_name_names_the_town_and_the_plans_first_year_with_an_ascii_fallback(staff, cast, plan):
-    response = staff.get(reverse("plans:roadmap_pdf", args=[plan.pk]))
-
+def test_file_name_names_the_town_and_the_edition_as_the_excel_file_does(staff, cast, plan):
     code = cast.town.organization.local_government_code
-    name = f"{cast.town.organization.name}_工程表_2021年度版.pdf"
+    response = staff.get(reverse("plans:roadmap_pdf", args=[plan.pk]))
+    name = f"{cast.town.organization.name}_工程表_2021-2025年度.pdf"  # before the first decided revision
     assert response["Content-Disposition"] == (
-        f"attachment; filename=\"roadmap-{code}-2021.pdf\"; filename*=UTF-8''{quote(name)}"
+        f"attachment; filename=\"roadmap-{code}-FY2021-2025.pdf\"; filename*=UTF-8''{quote(name)}"
     )
+    decided_revision(cast.town, plan, dt.date(2023, 4, 1))
+    response = staff.get(reverse("plans:roadmap_pdf", args=[plan.pk]))
+    name = f"{cast.town.organization.name}_工程表_2023年度版.pdf"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"roadmap-{code}-FY2023.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
+    excel = staff.get(reverse("plans:roadmap_export", args=[plan.pk]))["Content-Disposition"]
+    assert excel == response["Content-Disposition"].replace(".pdf", ".xlsx")
 
 
 def test_pdf_groups_measures_under_their_priority_areas_with_wareki_year_headers(plan, tmp_path):
@@ -85,7 +93,7 @@ def test_department_filter_keeps_its_measures_and_names_it(staff, cast, plan, tm
     assert f"工程表（{department.name}）" in text
     assert "施策1-1" in text and "施策1-2" not in text
     assert (
-        f'filename="roadmap-{cast.town.organization.local_government_code}-2021-{department.pk}.pdf"'
+        f'filename="roadmap-{cast.town.organization.local_government_code}-FY2021-2025-{department.pk}.pdf"'
         in response["Content-Disposition"]
     )
 
@@ -114,7 +122,7 @@ def test_costs_the_same_queries_for_10_and_120_measures(staff, cast):
 def test_file_name_drops_characters_a_file_name_cannot_hold(plan):
     plan.organization.name = '上里/町:"'
 
-    assert roadmap_pdf_filenames(plan)[0] == "上里_町___工程表_2021年度版.pdf"
+    assert roadmap_file_names(plan, "pdf")[0] == "上里_町___工程表_2021-2025年度.pdf"
 
 
 def test_roadmap_page_links_to_the_pdf_with_its_filter(staff, cast, plan):
