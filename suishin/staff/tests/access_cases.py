@@ -22,12 +22,24 @@ WATCHED = [Person, Rank, StaffMove]
 
 
 def objects_of(town) -> dict:
+    """A person of `town` with a rank and a move (so every link of the register has a row to test)."""
     person = Person.objects.for_organization(town.organization).filter(user=None).first()
     if person is None:
+        rank = Rank.objects.for_organization(town.organization).first() or Rank.objects.create(
+            organization=town.organization, name="主事", level=10
+        )
         person = Person.objects.create(
             organization=town.organization,
             name=f"{town.organization.name} 職員",
             staff_number="90001",
             department=town.departments[1],
+            rank=rank,
+        )
+        StaffMove.objects.create(
+            organization=town.organization,
+            person=person,
+            moved_on=person.created_at.date(),
+            department=person.department,
+            rank=rank,
         )
     return {"person": {"person_id": person.pk}}
