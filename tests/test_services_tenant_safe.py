@@ -161,6 +161,10 @@ CASES: dict[str, Builder] = {
         "decided_by": "書き換え",
         "note": "",
     },
+    "suishin.plans.services.plan_revision_reasons_update": lambda plan, town, other: {
+        "revision": draft_revision(plan, town),
+        "reasons": {"plan": "書き換え"},
+    },
     "suishin.plans.services.plan_revision_transition": lambda plan, town, other: {
         "revision": draft_revision(plan, town),
         "action": "submit",

@@ -39,6 +39,25 @@ class PlansConfig(AppConfig):
         registry.register_export(
             registry.Export("roadmap_pdf", "plans.Plan", _("工程表（PDF）"), "plans:roadmap_pdf", file_format="pdf")
         )
+        registry.register_export(
+            registry.Export(
+                "revision_comparison_xlsx",
+                "plans.PlanRevision",
+                _("新旧対照表（Excel）"),
+                "plans:revision_comparison_xlsx",
+                render=revision_comparison_xlsx,
+                file_format="xlsx",
+            )
+        )
+        registry.register_export(
+            registry.Export(
+                "revision_comparison_pdf",
+                "plans.PlanRevision",
+                _("新旧対照表（PDF）"),
+                "plans:revision_comparison_pdf",
+                file_format="pdf",
+            )
+        )
         registry.register_link_target(registry.LinkTarget("plans.Plan", _("計画"), access_plan))
         registry.register_link_target(registry.LinkTarget("plans.Measure", _("施策"), access_measure))
         registry.register_link_target(registry.LinkTarget("plans.PlanRevision", _("計画の改定"), access_revision))
@@ -56,3 +75,10 @@ def roadmap_xlsx(plan) -> bytes:
     from .spreadsheets import roadmap_xlsx_bytes
 
     return roadmap_xlsx_bytes(plan)
+
+
+def revision_comparison_xlsx(revision) -> bytes:
+    """The 新旧対照表 Excel file of `revision` against the version decided before it."""
+    from .comparison import revision_comparison_xlsx as render
+
+    return render(revision)

@@ -27,6 +27,7 @@ register_audit_events(
         "plan_revision.publish": _("改定版の公開"),
         "plan_revision.create": _("改定案の作成"),
         "plan_revision.update": _("改定案の更新"),
+        "plan_revision.reasons_update": _("改定の理由の更新"),
     },
     fields={
         "based_on": _("写した計画のID"),
@@ -35,6 +36,7 @@ register_audit_events(
         "created": _("追加した施策"),
         "updated": _("更新した施策"),
         "unchanged": _("変更のない施策"),
+        "reasons": _("書き換えた改定の理由の数"),
     },
     fields_by_verb={
         "plan.update": PLAN_FIELD_LABELS,

@@ -501,6 +501,43 @@ def plan_revision_update(
 
 
 @service
+def plan_revision_reasons_update(*, actor: Actor, revision: PlanRevision, reasons: dict[str, str]) -> PlanRevision:
+    """Set the 新旧対照表's 改定の理由 of single changes of a draft (or returned) revision.
+
+    `reasons` maps a change's key (snapshots.Change.key) to its reason; an empty reason removes it.
+    Reasons of changes not named are kept (the plan may change back while the revision is a draft).
+    """
+    from suishin.workflows.services import require_editable
+
+    require_plan_editor(actor, "plan_revision.reasons_update", revision)
+    require_editable(revision)
+    if revision.status not in (PlanRevision.Status.DRAFT, PlanRevision.Status.RETURNED):
+        raise ValidationError(_("提出中の改定案は変更できません。差し戻されてから直してください。"))
+    current = dict(revision.change_reasons or {})
+    changed = 0
+    for key, reason in reasons.items():
+        reason = (reason or "").strip()
+        if current.get(key, "") == reason:
+            continue
+        changed += 1
+        if reason:
+            current[key] = reason
+        else:
+            current.pop(key, None)
+    if changed:
+        revision.change_reasons = current
+        revision.save(update_fields=["change_reasons", "updated_at"])
+    audit_record(
+        actor=actor.user,
+        organization=revision.organization,
+        verb="plan_revision.reasons_update",
+        target=revision,
+        data={"reasons": changed},
+    )
+    return revision
+
+
+@service
 def plan_revision_transition(*, actor: Actor, revision: PlanRevision, action: str, comment: str = "") -> PlanRevision:
     """Submit, decide (決定を記録), return or reopen a revision (see plans/workflows.py)."""
     from suishin.workflows.services import transition

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_pdf, views_revisions
+from . import views, views_comparison, views_pdf, views_revisions
 
 app_name = "plans"
 
@@ -33,4 +33,19 @@ urlpatterns = [
     path("revisions/<int:revision_id>/transition/", views_revisions.revision_transition, name="revision_transition"),
     path("<int:plan_id>/revisions/compare/", views.revision_compare, name="revision_compare"),
     path("revisions/<int:revision_id>/", views_revisions.revision_detail, name="revision_detail"),
+    path(
+        "revisions/<int:revision_id>/comparison/",
+        views_comparison.revision_comparison_page,
+        name="revision_comparison",
+    ),
+    path(
+        "revisions/<int:revision_id>/comparison.xlsx",
+        views_comparison.revision_comparison_xlsx,
+        name="revision_comparison_xlsx",
+    ),
+    path(
+        "revisions/<int:revision_id>/comparison.pdf",
+        views_comparison.revision_comparison_pdf,
+        name="revision_comparison_pdf",
+    ),
 ]

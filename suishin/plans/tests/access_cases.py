@@ -38,6 +38,10 @@ CASES = {
     "plans:revision_transition": Case("revision", set(), SECRETARIAT),
     "plans:revision_compare": Case("plan", EVERYONE, set()),
     "plans:revision_detail": Case("revision", EVERYONE, set()),
+    # The 新旧対照表: read by everyone; its 改定の理由 are the secretariat's to write.
+    "plans:revision_comparison": Case("revision", EVERYONE, SECRETARIAT),
+    "plans:revision_comparison_xlsx": Case("revision", EVERYONE, set()),
+    "plans:revision_comparison_pdf": Case("revision", EVERYONE, set()),
 }
 
 WATCHED = [Plan, Goal, PriorityArea, Measure, RoadmapEntry, PlanRevision]
