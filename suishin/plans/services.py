@@ -581,15 +581,16 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
     unchanged = 0
     for row in imported.measures:
         area = areas[row.area_title]
+        area_id = area.pk
         owners, spans = _owners_and_spans(row)
         if row.number not in existing:
-            last_position[area.pk] = last_position.get(area.pk, 0) + 1
+            last_position[area_id] = last_position.get(area_id, 0) + 1
             measure = Measure(
                 organization=plan.organization,
                 plan=plan,
                 priority_area=area,
                 number=numbering.next_for(area),
-                position=last_position[area.pk],
+                position=last_position[area_id],
                 title=row.title,
                 national_kpi_note=row.note,
             )
@@ -597,25 +598,26 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
             new_owners.append((measure, owners))
             new_spans.append((measure, spans))
             continue
-        _number, pk, area_id, _position, title, note = existing[row.number]
-        same_text = (title, area_id, note) == (row.title, area.pk, row.note)
-        current_owners, current_spans, _entry_ids = current[pk]
+        _number, pk, current_area_id, _position, title, note = existing[row.number]
+        same_text = (title, current_area_id, note) == (row.title, area_id, row.note)
+        current_owners, current_spans, _entries = current[pk]
         same_spans = sorted(spans) == current_spans  # the file lists spans by lane, the plan by position
         if same_text and owners == current_owners and same_spans:
             unchanged += 1
             continue
-        measure = Measure(pk=pk, title=row.title, priority_area=area, national_kpi_note=row.note)
-        updated.append(measure)
-        if not same_text:
-            renamed.append(measure)
+        measure = _Changed(pk)
+        if same_text:
+            updated.append(pk)
+        else:
+            renamed.append((pk, row.title, area_id, row.note))
         if owners != current_owners:
             new_owners.append((measure, owners))
         if not same_spans:
             new_spans.append((measure, spans))
     Measure.objects.bulk_create(created)
     # A changed measure gets a new version: edit forms opened before the import must reload.
-    plan.measures.filter(pk__in=[m.pk for m in updated]).update(version=F("version") + 1, updated_at=now)
-    plan.measures.bulk_update(renamed, ["title", "priority_area", "national_kpi_note"])
+    plan.measures.filter(pk__in=updated).update(version=F("version") + 1, updated_at=now)
+    bulk_update_rows(Measure, ["title", "priority_area_id", "national_kpi_note"], renamed, versioned=True)
     organization_id = plan.organization_id
     if new_owners:
         MeasureDepartment.objects.for_organization(organization_id).filter(
@@ -632,7 +634,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
         )
     if new_spans:
         _rewrite_spans(organization_id, new_spans, current)
-    summary = {"created": len(created), "updated": len(updated), "unchanged": unchanged}
+    summary = {"created": len(created), "updated": len(updated) + len(renamed), "unchanged": unchanged}
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary
 
@@ -645,6 +647,15 @@ def _owners_and_spans(row: "ImportedMeasure") -> tuple[list[int], list[tuple[str
     )
 
 
+class _Changed:
+    """A measure the import changes, by its id alone (a model instance costs more than the write)."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
 def _rewrite_spans(organization_id: int, new_spans: list, current: dict[int, tuple]) -> None:
     """Write each measure's new spans over its old ones: the first ones in place (same rows, new values,
     version + 1), then the rest added or the old left over deleted.
@@ -654,13 +665,13 @@ def _rewrite_spans(organization_id: int, new_spans: list, current: dict[int, tup
     """
     updates, inserts, deletes = [], [], []
     for measure, spans in new_spans:
-        entry_ids = current[measure.pk][2] if measure.pk in current else []
+        entries = current[measure.pk][2] if measure.pk in current else []  # (id, label, start, end, position)
         for position, (label, start_fy, end_fy) in enumerate(spans, start=1):
-            if position <= len(entry_ids):
-                updates.append((entry_ids[position - 1], label, start_fy, end_fy, position))
-            else:
+            if position > len(entries):
                 inserts.append((organization_id, measure.pk, label, start_fy, end_fy, position))
-        deletes.extend(entry_ids[len(spans) :])
+            elif entries[position - 1][1:] != (label, start_fy, end_fy, position):  # a span left as it was stays
+                updates.append((entries[position - 1][0], label, start_fy, end_fy, position))
+        deletes.extend(entry[0] for entry in entries[len(spans) :])
     if deletes:
         RoadmapEntry.objects.for_organization(organization_id).filter(pk__in=deletes).delete()
     bulk_update_rows(RoadmapEntry, ["label", "start_fy", "end_fy", "position"], updates, versioned=True)
@@ -669,10 +680,10 @@ def _rewrite_spans(organization_id: int, new_spans: list, current: dict[int, tup
 
 def _current_owners_and_spans(organization_id: int, measure_ids: list[int]) -> dict[int, tuple]:
     """Return each measure's owners and spans (both sorted, to compare with `_owners_and_spans` of a row)
-    and the ids of its spans in their order."""
+    and its spans' rows in their order, as (id, label, start_fy, end_fy, position)."""
     owners: dict[int, set] = {pk: set() for pk in measure_ids}
     spans: dict[int, list] = {pk: [] for pk in measure_ids}
-    entry_ids: dict[int, list] = {pk: [] for pk in measure_ids}
+    entry_rows: dict[int, list] = {pk: [] for pk in measure_ids}
     for measure_id, department_id in (
         MeasureDepartment.objects.for_organization(organization_id)
         .filter(measure_id__in=measure_ids)
@@ -684,9 +695,9 @@ def _current_owners_and_spans(organization_id: int, measure_ids: list[int]) -> d
         .filter(measure_id__in=measure_ids)
         .order_by("measure_id", "position", "id")
     )
-    for pk, measure_id, label, start_fy, end_fy in entries.values_list(
-        "pk", "measure_id", "label", "start_fy", "end_fy"
+    for pk, measure_id, label, start_fy, end_fy, position in entries.values_list(
+        "pk", "measure_id", "label", "start_fy", "end_fy", "position"
     ):
         spans[measure_id].append((label, start_fy, end_fy))
-        entry_ids[measure_id].append(pk)
-    return {pk: (sorted(owners[pk]), sorted(spans[pk]), entry_ids[pk]) for pk in measure_ids}
+        entry_rows[measure_id].append((pk, label, start_fy, end_fy, position))
+    return {pk: (sorted(owners[pk]), sorted(spans[pk]), entry_rows[pk]) for pk in measure_ids}

@@ -244,27 +244,35 @@ class LookupColumn(Column):
     export_separator: str = "、"
 
     def prepare(self, context: dict):
-        return self.find(context)
+        # What was found, and the cells already read: a file repeats its names (an area on every row).
+        return self.find(context), {}
 
     def read(self, value, prepared):
+        known, memo = prepared
+        key = (type(value), value)  # True and 1 are equal keys, but not the same text
+        if key in memo:
+            found = memo[key]
+            return list(found) if self.many else found
         text = text_of(value)
         if not text:
             return [] if self.many else None
         if not self.many:
-            if text not in prepared:
+            if text not in known:
                 raise CellProblem(self._missing(text), value=text)
-            return prepared[text]
+            memo[key] = known[text]
+            return known[text]
         found, problems = [], []
         for name in LIST_SEPARATORS.split(text):
             name = name.strip()
             if not name:
                 continue
-            if name in prepared:
-                found.append(prepared[name])
+            if name in known:
+                found.append(known[name])
             else:
                 problems.append(self._missing(name))
         if problems:
             raise CellProblem(*problems, value=found)
+        memo[key] = tuple(found)
         return found
 
     def _missing(self, text: str) -> str:

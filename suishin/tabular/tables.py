@@ -249,7 +249,15 @@ def parse_table(table: Table, grid: SheetGrid, context: dict, progress=None) -> 
     problem = problems.add
     header_row, first_data_row = table.header_row, table.first_data_row
     values = grid.values
-    headers = {column: text_of(value) for (row, column), value in values.items() if row == header_row}
+    # One pass over the cells (a sheet of 500 rows holds thousands): the header row's, and the data rows.
+    headers: dict[int, str] = {}
+    data_rows: set[int] = set()
+    for position in values:
+        row = position[0]
+        if row >= first_data_row:
+            data_rows.add(row)
+        elif row == header_row:
+            headers[position[1]] = text_of(values[position])
 
     # Where each part is: the columns in the declared order, a group as wide as its headers say.
     layout: list[tuple] = []  # (part, first column, group reader or None)
@@ -290,9 +298,10 @@ def parse_table(table: Table, grid: SheetGrid, context: dict, progress=None) -> 
     # Columns the table does not have (text in a column after the last, or a column added there): refused,
     # once per column, at its first cell, for their content would otherwise be dropped without a word.
     unknown: dict[int, int] = {}  # column → the first row, from the header row on, with a value in it
-    for (row, column), value in values.items():
-        if column > last_column and row >= header_row and row < unknown.get(column, row + 1) and text_of(value):
-            unknown[column] = row
+    if grid.max_column > last_column:  # else no cell lies beyond the table
+        for (row, column), value in values.items():
+            if column > last_column and row >= header_row and row < unknown.get(column, row + 1) and text_of(value):
+                unknown[column] = row
     for column, row in sorted(unknown.items()):
         where = {"column": get_column_letter(column), "last": get_column_letter(last_column)}
         if row == header_row:
@@ -333,10 +342,10 @@ def parse_table(table: Table, grid: SheetGrid, context: dict, progress=None) -> 
     cell = values.get
     columns = range(1, last_column + 1)
     rows: list[TableRow] = []
-    data_rows = sorted({row for row, _column in values if row >= first_data_row})  # a file may skip rows
-    for index, row in enumerate(data_rows):
+    ordered_rows = sorted(data_rows)  # a file may skip rows
+    for index, row in enumerate(ordered_rows):
         if progress is not None and index % 100 == 0:
-            progress(index / len(data_rows))
+            progress(index / len(ordered_rows))
         cells = [cell((row, c)) for c in columns]
         if all(v is None or v == "" for v in cells):
             continue

@@ -306,27 +306,38 @@ class _SheetReader(_TextCollector):
         self.kind = "n"
         self.formula: list[str] | None = None
         self.inline = False  # whether the cell has an <is> (an inline string)
+        self.local_names: dict[str, str] = {}  # "namespace}local" → "local"
+        self.columns: dict[str, int] = {}  # column letters as written → column number
 
     def start(self, element, attributes):
-        kind = element[element.rfind("}") + 1 :]
+        # expat hands the same string object for every occurrence of a name (its intern dictionary), so
+        # the local name is looked up once per name rather than cut out of "namespace}local" each time.
+        kind = self.local_names.get(element)
+        if kind is None:
+            kind = self.local_names[element] = element[element.rfind("}") + 1 :]
         if kind == "c":
             reference = attributes.get("r")
             if reference:
                 letters, digits = CELL_REFERENCE.match(reference).groups()
-                self.row, self.column = int(digits), column_index_from_string(letters.upper())
+                self.row = int(digits)
+                column = self.columns.get(letters)
+                if column is None:
+                    column = self.columns[letters] = column_index_from_string(letters.upper())
+                self.column = column
             else:
                 self.column += 1
             self.kind = attributes.get("t", "n")
-            self.style = int(attributes.get("s") or 0)
+            style = attributes.get("s")
+            self.style = int(style) if style else 0
             self.parts, self.formula, self.inline = [], None, False
-        elif kind == "v":
-            self.target = self.parts
         elif kind == "t":  # inside <is>, an inline string
             self.target = None if self.phonetic else self.parts
-        elif kind == "f":
-            self.formula = self.target = []
+        elif kind == "v":
+            self.target = self.parts
         elif kind == "is":
             self.inline = True
+        elif kind == "f":
+            self.formula = self.target = []
         elif kind == "row":
             self.row = int(attributes.get("r") or self.row + 1)
             self.column = 0
@@ -344,7 +355,7 @@ class _SheetReader(_TextCollector):
             self.grid.merged.append(MergedRange(reference, min_row, min_col, max_row, max_col))
 
     def end(self, element):
-        kind = element[element.rfind("}") + 1 :]
+        kind = self.local_names[element]  # every element ended was started
         if kind == "c":
             self.store()
         elif kind == "v" or kind == "t" or kind == "f":
