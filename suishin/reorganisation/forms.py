@@ -61,7 +61,15 @@ class DraftImportForm(Form):
 
 
 class ConfirmForm(Form):
+    """A checkbox that a step which cannot be undone asks for; its label says what was checked."""
+
     confirm = forms.BooleanField(label=_("内容を確かめました"), required=True)
+
+    LABELS = {"apply": _("施行する内容を確かめました"), "delete": _("この下書きを削除します")}
+
+    def __init__(self, *args, prefix: str, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["confirm"].label = self.LABELS.get(prefix, self.fields["confirm"].label)
 
 
 class TreeYearForm(Form):

@@ -172,7 +172,7 @@ def _confirmed_action(request, reorganisation_id, action: str, audit_as: str, ru
     policy.require(actor, action, reorganisation, audit_as=audit_as)
     form = ConfirmForm(request.POST, prefix=prefix)
     if not form.is_valid():
-        messages.error(request, _("「内容を確かめました」にチェックを入れてから操作してください。"))
+        messages.error(request, _("確認のチェックを入れてから操作してください。"))
         return None, reorganisation
     try:
         result = run(actor, reorganisation)
