@@ -552,37 +552,16 @@ def percentile(values: list[float], pct: int) -> float | None:
 def import_scenario(town, opener, runs: int = 5) -> dict:
     """Time the 500-row import in-process beside openpyxl's read-only parse, and end to end over HTTP."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
 
-    from bench.scenarios import IMPORT_PATH, IMPORT_ROWS, import_file, openpyxl_read_only_rows
+    from bench.scenarios import IMPORT_PATH, time_import_in_process
     from suishin.core.models import Job
     from suishin.plans.models import Plan
-    from suishin.plans.services import roadmap_import_apply
-    from suishin.plans.spreadsheets import parse_roadmap_sheet
-    from suishin.tabular.uploads import read_xlsx_grid
     from suishin.tenants.actor import actor_for_user
 
     plan = Plan.objects.get(pk=town.plan_id)
-    files = [import_file(plan, label="取組"), import_file(plan, label="見直し")]
-    data = files[0]
     actor = actor_for_user(get_user_model().objects.get(username=town.username))
-
-    def apply(content) -> float:
-        started = time.perf_counter()
-        with transaction.atomic():
-            imported = parse_roadmap_sheet(plan, read_xlsx_grid(content))
-            assert not imported.problems, imported.problems[:3]
-            roadmap_import_apply(actor=actor, plan=plan, imported=imported)
-        return time.perf_counter() - started
-
-    floor, rewrite, same = [], [], []
-    for run in range(runs):
-        started = time.perf_counter()
-        openpyxl_read_only_rows(data)
-        floor.append(time.perf_counter() - started)
-        rewrite.append(apply(files[run % 2]))  # every span differs from the plan's
-    apply(data)
-    same = [apply(data) for _ in range(runs)]  # the plan already says what the file says
+    in_process = time_import_in_process(plan, actor, runs)  # the same timing as bench/tabular_import.py
+    files = in_process["files"]
 
     token = csrf_token(opener)
     http = []
@@ -613,10 +592,10 @@ def import_scenario(town, opener, runs: int = 5) -> dict:
         if job.status != Job.Status.DONE:
             raise SystemExit(f"import job failed: {job.result}")
     return {
-        "rows": IMPORT_ROWS,
-        "openpyxl_ms": statistics.median(floor) * 1000,
-        "in_process_ms": statistics.median(rewrite) * 1000,
-        "unchanged_ms": statistics.median(same) * 1000,
+        "rows": in_process["rows"],
+        "openpyxl_ms": in_process["openpyxl_ms"],
+        "in_process_ms": in_process["in_process_ms"],
+        "unchanged_ms": in_process["unchanged_ms"],
         "http_p50_ms": statistics.median(http) * 1000,
     }
 
