@@ -99,6 +99,13 @@ CASES: dict[str, Builder] = {
         "structure": {"title": "写し", "start_fy": 2026, "end_fy": 2030},
         "based_on": plan,
     },
+    "suishin.plans.services.plan_roll_over": lambda plan, town, other: {
+        "plan": plan,
+        "title": "次期",
+        "start_fy": 2026,
+        "end_fy": 2030,
+    },
+    "suishin.plans.services.plan_carry_report_dismiss": lambda plan, town, other: {"plan": plan},
     "suishin.plans.services.plan_update": lambda plan, town, other: {
         "plan": plan,
         "version": plan.version,

@@ -11,6 +11,8 @@ register_audit_events(
     {
         "plan.create": _("計画の作成"),
         "plan.update": _("計画の更新"),
+        "plan.roll_over": _("次期計画への引き継ぎ"),
+        "plan.carry_report_dismiss": _("引き継ぎの報告を閉じる"),
         "goal.create": _("取組目標の追加"),
         "goal.update": _("取組目標の更新"),
         "goal.delete": _("取組目標の削除"),
@@ -37,6 +39,7 @@ register_audit_events(
         "updated": _("更新した施策"),
         "unchanged": _("変更のない施策"),
         "reasons": _("書き換えた改定の理由の数"),
+        "carry_report": _("引き継ぎの報告"),
     },
     fields_by_verb={
         "plan.update": PLAN_FIELD_LABELS,

@@ -206,3 +206,11 @@ class RevisionCompareForm(Form):
 
 
 MEASURE_FIELDS = [f for f in MeasureForm.base_fields if f not in ("version", "priority_area", "departments")]
+
+
+class PlanRollOverForm(PeriodFormMixin):
+    """The next plan started from this one: its name and period."""
+
+    title = forms.CharField(label=_("次期計画の計画名"), max_length=200)
+
+    field_order = ["title", "start_fy", "end_fy"]

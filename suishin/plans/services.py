@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from suishin.core.audit import audit_record
 from suishin.core.bulk import bulk_insert
 from suishin.core.concurrency import save_if_unchanged
+from suishin.core.fiscal_year import fiscal_year_bounds
 from suishin.core.ordering import next_position
 from suishin.core.service import service
 from suishin.core.wareki import fiscal_year_label
@@ -22,6 +23,7 @@ from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
 from .access import can_edit_plan, require_measure_editor, require_plan_editor
+from .carry_report import carry_report
 from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry
 from .national_templates import TEMPLATES, national_structure
 from .snapshots import plan_snapshot
@@ -59,24 +61,68 @@ def starting_structure(template: str, based_on: Plan | None = None) -> dict:
 
 @service
 def plan_create(*, actor: Actor, structure: dict, based_on: Plan | None = None) -> Plan:
-    """Create a plan of the actor's organization from `structure` (see snapshots.py)."""
+    """Create a plan of the actor's organization from `structure` (see snapshots.py).
+
+    A plan made from another (`based_on`) keeps the report of what was carried (carry_report.py).
+    """
     require_plan_editor(actor, "plan.create", based_on)
     plan = _plan_build(organization=actor.organization, structure=structure, based_on=based_on)
+    data = {"based_on": based_on.pk if based_on else None, "measures": plan.measures.count()}
+    if plan.carry_report:
+        data["carry_report"] = plan.carry_report
+    audit_record(actor=actor.user, organization=actor.organization, verb="plan.create", target=plan, data=data)
+    return plan
+
+
+@service
+def plan_roll_over(*, actor: Actor, plan: Plan, title: str, start_fy: int, end_fy: int) -> Plan:
+    """Start the next plan from `plan`: its goals, priority areas, measures, owners and spans, carried into
+    start_fy..end_fy where they overlap; the new plan keeps the report of what was carried and what not."""
+    require_plan_editor(actor, "plan.roll_over", plan)
+    structure = plan_snapshot(plan) | {"title": title, "start_fy": start_fy, "end_fy": end_fy}
+    new_plan = _plan_build(organization=plan.organization, structure=structure, based_on=plan)
     audit_record(
         actor=actor.user,
-        organization=actor.organization,
-        verb="plan.create",
-        target=plan,
-        data={"based_on": based_on.pk if based_on else None, "measures": plan.measures.count()},
+        organization=plan.organization,
+        verb="plan.roll_over",
+        target=new_plan,
+        data={
+            "based_on": plan.pk,
+            "measures": new_plan.carry_report["measures"],
+            "carry_report": new_plan.carry_report,
+        },
     )
+    return new_plan
+
+
+@service
+def plan_carry_report_dismiss(*, actor: Actor, plan: Plan) -> Plan:
+    """Take the report of what was carried off the plan's page (its audit entry keeps it)."""
+    require_plan_editor(actor, "plan.carry_report_dismiss", plan)
+    if plan.carry_report:
+        plan.carry_report = {}
+        plan.save(update_fields=["carry_report", "updated_at"])
+    audit_record(actor=actor.user, organization=plan.organization, verb="plan.carry_report_dismiss", target=plan)
     return plan
+
+
+def _owner_departments(organization, structure: dict, based_on: Plan | None) -> dict[str, Department]:
+    """Return the departments a new plan's measures may be given, by name: for a plan made from another,
+    those not closed before its period starts (a reorganisation's old departments stay behind)."""
+    departments = Department.objects.for_organization(organization)
+    if based_on is not None and structure.get("start_fy"):
+        first_day, _last_day = fiscal_year_bounds(int(structure["start_fy"]))
+        departments = departments.exclude(closed_on__lt=first_day)
+    return {d.name: d for d in departments}
 
 
 def _plan_build(*, organization, structure: dict, based_on: Plan | None) -> Plan:
     plan = Plan(organization=organization, based_on=based_on, **{f: structure.get(f, "") for f in PLAN_FIELDS})
+    departments = _owner_departments(organization, structure, based_on)
+    if based_on is not None:
+        plan.carry_report = carry_report(structure, based_on, set(departments))
     plan.full_clean()
     plan.save()
-    departments = {d.name: d for d in Department.objects.for_organization(organization)}
     for position, goal in enumerate(structure.get("goals", []), start=1):
         if isinstance(goal, str):
             goal = {"title": goal}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_comparison, views_pdf, views_revisions
+from . import views, views_comparison, views_pdf, views_revisions, views_roll_over
 
 app_name = "plans"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.plan_create, name="plan_create"),
     path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("<int:plan_id>/roll-over/", views_roll_over.plan_roll_over, name="plan_roll_over"),
+    path("<int:plan_id>/carry-report/dismiss/", views_roll_over.carry_report_dismiss, name="carry_report_dismiss"),
     path("<int:plan_id>/goals/new/", views.goal_create, name="goal_create"),
     path("goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<int:goal_id>/delete/", views.goal_delete, name="goal_delete"),

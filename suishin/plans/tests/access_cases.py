@@ -13,6 +13,9 @@ CASES = {
     "plans:plan_create": Case(None, SECRETARIAT, SECRETARIAT),
     "plans:plan_detail": Case("plan", EVERYONE, set()),
     "plans:plan_edit": Case("plan", SECRETARIAT, SECRETARIAT),
+    "plans:plan_roll_over": Case("plan", SECRETARIAT, SECRETARIAT),
+    # POST only: closes the report of what a plan made from another carried.
+    "plans:carry_report_dismiss": Case("plan", set(), SECRETARIAT),
     "plans:goal_create": Case("plan", SECRETARIAT, SECRETARIAT),
     "plans:goal_edit": Case("goal", SECRETARIAT, SECRETARIAT),
     "plans:goal_delete": Case("goal", SECRETARIAT, SECRETARIAT),
