@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,7 +52,7 @@ def text_of(value) -> str:
     return value.strip()
 
 
-def headers_in_every_language(text) -> frozenset[str]:
+def headers_in_every_language(text: "str | Promise") -> frozenset[str]:
     """Return `text` (a lazy translation) as each configured language gives it: a file exported in English
     is read back in Japanese, and the other way round."""
     found = {str(text)}
@@ -70,10 +71,10 @@ class Column:
     """
 
     key: str
-    header: str
-    label: str | None = None
+    header: "str | Promise"
+    label: "str | Promise | None" = None
     required: bool = False
-    required_message: str | None = None  # instead of 「<label>が空です。」
+    required_message: "str | Promise | None" = None  # instead of 「<label>が空です。」
     identifies: bool = False
     unique: bool = False
     width: float = 16
@@ -110,7 +111,7 @@ class Column:
 @dataclass(frozen=True, kw_only=True)
 class TextColumn(Column):
     max_length: int | None = None
-    too_long: str | None = None  # with %(label)s, %(n)s (the limit) and %(length)s
+    too_long: "str | Promise | None" = None  # with %(label)s, %(n)s (the limit) and %(length)s
 
     def read_text(self, text: str, prepared):
         if self.max_length is not None and len(text) > self.max_length:
@@ -240,7 +241,7 @@ class LookupColumn(Column):
 
     find: Callable[[dict], dict] = dict
     many: bool = False
-    missing: str | None = None
+    missing: "str | Promise | None" = None
     export_separator: str = "、"
 
     def prepare(self, context: dict):

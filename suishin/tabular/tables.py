@@ -252,12 +252,12 @@ def parse_table(table: Table, grid: SheetGrid, context: dict, progress=None) -> 
     # One pass over the cells (a sheet of 500 rows holds thousands): the header row's, and the data rows.
     headers: dict[int, str] = {}
     data_rows: set[int] = set()
-    for position in values:
-        row = position[0]
+    for cell_position in values:
+        row = cell_position[0]
         if row >= first_data_row:
             data_rows.add(row)
         elif row == header_row:
-            headers[position[1]] = text_of(values[position])
+            headers[cell_position[1]] = text_of(values[cell_position])
 
     # Where each part is: the columns in the declared order, a group as wide as its headers say.
     layout: list[tuple] = []  # (part, first column, group reader or None)
@@ -385,20 +385,23 @@ def rows_named(rows: list[int]) -> str:
 
 
 def _check_duplicates(table: Table, layout: list, rows: list[TableRow], problem: Problem) -> None:
-    """Refuse a value that two rows share in a unique column (and in the identifying column, when the
-    table has one row per object); every row of a duplicate names the others."""
-    keys = [part for part, _first, reader in layout if reader is None and part.identifies]
-    checked = [
-        (part, first)
-        for part, first, reader in layout
-        if reader is None and (part.unique or (part.identifies and table.one_row_per_key and len(keys) == 1))
-    ]
-    for part, first in checked:
-        by_value: dict[str, list[int]] = {}
+    """Refuse a value that two rows share in a unique column, and identifying values that two rows share
+    when the table has one row per object (several identifying columns together: reported at the first);
+    every row of a duplicate names the others."""
+    columns = [(part, first) for part, first, reader in layout if reader is None]
+    checks = [([part], first) for part, first in columns if part.unique and not part.identifies]
+    keys = [(part, first) for part, first in columns if part.identifies]
+    if keys and table.one_row_per_key:
+        checks.insert(0, ([part for part, _first in keys], keys[0][1]))
+    elif keys:
+        checks += [([part], first) for part, first in keys if part.unique]
+    for parts, first in checks:
+        by_value: dict[tuple, list[int]] = {}
         for row in rows:
-            value = row.values.get(part.key)
-            if value:
-                by_value.setdefault(str(value), []).append(row.row)
+            value = tuple(row.values.get(part.key) for part in parts)
+            if all(value):
+                by_value.setdefault(value, []).append(row.row)
+        label = "・".join(part.name() for part in parts)
         for value, numbers in by_value.items():
             for number in numbers if len(numbers) > 1 else ():
                 others = [n for n in numbers if n != number]
@@ -406,5 +409,5 @@ def _check_duplicates(table: Table, layout: list, rows: list[TableRow], problem:
                     number,
                     first,
                     _("%(label)s「%(value)s」が%(others)sと重複しています。")
-                    % {"label": part.name(), "value": quoted(value), "others": rows_named(others)},
+                    % {"label": label, "value": quoted("、".join(map(str, value))), "others": rows_named(others)},
                 )

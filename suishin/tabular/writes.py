@@ -24,18 +24,18 @@ def bulk_update_rows(
         return 0
     opts = model._meta
     quote = connection.ops.quote_name
-    given = [opts.get_field(name) for name in fields]
+    given = [_column_field(model, name) for name in fields]
     stamped = [f for f in opts.concrete_fields if getattr(f, "auto_now", False) and f not in given]
     now = timezone.now()
-    table, pk = quote(opts.db_table), quote(opts.pk.column)
-    assignments = [f"{quote(f.column)} = v.{quote(f.column)}" for f in given]
-    assignments += [f"{quote(f.column)} = %s" for f in stamped]
+    table, pk = quote(opts.db_table), quote(_column(opts.pk))
+    assignments = [f"{quote(_column(f))} = v.{quote(_column(f))}" for f in given]
+    assignments += [f"{quote(_column(f))} = %s" for f in stamped]
     if versioned:
         assignments.append(f"{quote('version')} = {table}.{quote('version')} + 1")
     stamps = [f.get_db_prep_save(now, connection) for f in stamped]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ", ".join([pk, *(quote(f.column) for f in given)])
+            names = ", ".join([pk, *(quote(_column(f)) for f in given)])
             arrays = ", ".join(f"%s::{_base_type(f)}[]" for f in [opts.pk, *given])
             sql = (
                 f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 - names from the model
@@ -43,10 +43,22 @@ def bulk_update_rows(
             )
             cursor.execute(sql, [*stamps, *(list(column) for column in zip(*rows, strict=True))])
         else:
-            sets = [f"{quote(f.column)} = %s" for f in given] + assignments[len(given) :]
+            sets = [f"{quote(_column(f))} = %s" for f in given] + assignments[len(given) :]
             sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s"  # noqa: S608
             cursor.executemany(sql, [(*row[1:], *stamps, row[0]) for row in rows])
     return len(rows)
+
+
+def _column_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model._meta.label}.{name} is not a column of its table")
+    return field
+
+
+def _column(field) -> str:
+    assert field.column is not None  # concrete fields only
+    return field.column
 
 
 def _base_type(field) -> str:

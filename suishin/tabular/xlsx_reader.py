@@ -318,7 +318,10 @@ class _SheetReader(_TextCollector):
         if kind == "c":
             reference = attributes.get("r")
             if reference:
-                letters, digits = CELL_REFERENCE.match(reference).groups()
+                match = CELL_REFERENCE.match(reference)
+                if match is None:
+                    raise XlsxFormatError(f"cell reference {reference[:20]!r} is not a cell")
+                letters, digits = match.groups()
                 self.row = int(digits)
                 column = self.columns.get(letters)
                 if column is None:
@@ -367,7 +370,7 @@ class _SheetReader(_TextCollector):
         """Turn the cell just read into the value openpyxl gives with data_only=False."""
         kind, text = self.kind, "".join(self.parts)
         position = (self.row, self.column)
-        value = None
+        value: object = None
         if self.formula is not None:
             value = "=" + "".join(self.formula)
             self.grid.formulas.add(position)

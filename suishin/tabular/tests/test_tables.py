@@ -210,3 +210,19 @@ def test_no_exported_cell_starts_a_formula_and_no_value_breaks_an_export(text):
     data = table_csv_bytes(TABLE, rows).decode("utf-8-sig")
     for cells in csv.reader(io.StringIO(data, newline="")):
         assert not any(value.startswith(FORMULA_PREFIXES) for value in cells)
+
+
+def test_rows_identified_by_two_columns_are_duplicates_only_when_both_match(context):
+    table = Table(
+        name="年度別",
+        parts=(
+            TextColumn(key="code", header=gettext_lazy("組織コード"), identifies=True),
+            FiscalYearColumn(key="year", header="年度", identifies=True),
+        ),
+    )
+    grid = read_table_grid("組織コード,年度\r\nA1,2023\r\nA1,2024\r\nA1,令和5年度\r\n".encode())
+    found = [str(p) for p in parse_table(table, grid, context).problems]
+    assert found == [
+        "2行目 A列: 組織コード・年度「A1、2023」が4行目と重複しています。",
+        "4行目 A列: 組織コード・年度「A1、2023」が2行目と重複しています。",
+    ]
