@@ -276,7 +276,7 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
     `progress`, if given, is called now and then with the share of rows read (0.0–1.0). However many
     problems the sheet has, the first MAX_PROBLEMS are kept and the others counted (core/import_problems.py).
     """
-    context = {"plan": plan, "organization": plan.organization}
+    context = {"plan": plan, "organization": plan.organization_id}  # an id: lookups narrow by it, no query
     parsed = parse_table(roadmap_table(plan), sheet, context, progress=progress)
     return RoadmapImport(parsed.result, parsed.problems, parsed.problem_count)
 
