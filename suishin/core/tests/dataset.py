@@ -46,10 +46,40 @@ def every_kind_of_object() -> Plan:
     user = Membership.objects.filter(organization=town).order_by("pk").first().user
     user.groups.add(group)
     user.user_permissions.add(Permission.objects.last())
+    _every_apps_objects(town)
     for model in portable_models():
         if not model._base_manager.exists():
             fill_one_row(model)
     return plan
+
+
+def _every_apps_objects(town) -> None:
+    """Let every app make its objects of the demo town, as its access-matrix cases do (suishin.core.
+    access_matrix): a new app's tables are filled with real rows without an edit here."""
+    import importlib
+
+    from suishin.core.registry import access_case_modules
+    from suishin.tenants.models import Department, Role
+    from suishin.tenants.tests.factories import Town
+
+    users = {}
+    for membership in Membership.objects.filter(organization=town).select_related("user").order_by("pk"):
+        users.setdefault(membership.role, membership.user)
+    cast_town = Town(
+        town,
+        list(Department.objects.filter(organization=town).order_by("position", "pk")),
+        {
+            "admin": users[Role.ADMIN],
+            "secretariat": users[Role.SECRETARIAT],
+            "committee": users[Role.COMMITTEE],
+            "department": users[Role.DEPARTMENT],
+            "department2": users[Role.DEPARTMENT],
+            "council": users[Role.COUNCIL],
+            "staff": users[Role.STAFF],
+        },
+    )
+    for name in access_case_modules:
+        importlib.import_module(name).objects_of(cast_town)
 
 
 def _failed_task() -> None:

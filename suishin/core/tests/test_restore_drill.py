@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from suishin.core.backup import as_default_database, backup_create, backup_restore
 from suishin.core.restore_drill import current_fingerprints, restore_drill, scratch_database, workbook_differences
 from suishin.core.tests.dataset import AWKWARD_LABEL, FAILED_TRACEBACK, every_kind_of_object, models_with_text
-from suishin.plans.models import Plan, RoadmapEntry
+from suishin.plans.models import Plan, PlanRevision, RoadmapEntry
 from suishin.plans.spreadsheets import roadmap_xlsx_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,7 +33,8 @@ def test_the_drill_restores_every_table_export_and_file(lived_in, tmp_path):
     out = io.StringIO()
     call_command("restore_drill", stdout=out)
     assert "問題ありません" in out.getvalue()
-    assert f"ファイル 1 個、書き出し {Plan.objects.count()} 件" in out.getvalue()
+    exports = Plan.objects.count() + PlanRevision.objects.count()  # 工程表 and 新旧対照表, the registered Excel files
+    assert f"ファイル 1 個、書き出し {exports} 件" in out.getvalue()
     assert "更新された" not in out.getvalue()
 
 
