@@ -96,7 +96,10 @@ class Column:
         return None
 
     def read(self, value, prepared):
-        """Return the row's value for a cell (None when the cell is empty), or raise CellProblem."""
+        """Return the row's value for a cell (None when the cell is empty), or raise CellProblem.
+
+        It depends on `value` and `prepared` only: the engine reads each distinct value of a column once.
+        """
         text = text_of(value)
         return self.read_text(text, prepared) if text else None
 
@@ -245,35 +248,27 @@ class LookupColumn(Column):
     export_separator: str = "、"
 
     def prepare(self, context: dict):
-        # What was found, and the cells already read: a file repeats its names (an area on every row).
-        return self.find(context), {}
+        return self.find(context)
 
     def read(self, value, prepared):
-        known, memo = prepared
-        key = (type(value), value)  # True and 1 are equal keys, but not the same text
-        if key in memo:
-            found = memo[key]
-            return list(found) if self.many else found
         text = text_of(value)
         if not text:
             return [] if self.many else None
         if not self.many:
-            if text not in known:
+            if text not in prepared:
                 raise CellProblem(self._missing(text), value=text)
-            memo[key] = known[text]
-            return known[text]
+            return prepared[text]
         found, problems = [], []
         for name in LIST_SEPARATORS.split(text):
             name = name.strip()
             if not name:
                 continue
-            if name in known:
-                found.append(known[name])
+            if name in prepared:
+                found.append(prepared[name])
             else:
                 problems.append(self._missing(name))
         if problems:
             raise CellProblem(*problems, value=found)
-        memo[key] = tuple(found)
         return found
 
     def _missing(self, text: str) -> str:

@@ -333,12 +333,15 @@ def parse_table(table: Table, grid: SheetGrid, context: dict, progress=None) -> 
         if column <= last_column:
             formula_columns.setdefault(row, []).append(column)
 
-    readers = []  # (key, column index, column or None, prepared, group reader or None), left to right
+    # (key, column index, column or None, prepared, cells read, group reader or None), left to right. A file
+    # repeats its values (an area on every row, a measure's name on each of its lanes): a cell read well
+    # once is not read again. Cells with a problem are read each time, so that each row reports it.
+    readers: list[tuple] = []
     for part, first, reader in layout:
         if reader is None:
-            readers.append((part.key, first, part, part.prepare(context), None))
+            readers.append((part.key, first, part, part.prepare(context), {}, None))
         else:
-            readers.append((part.key, first, None, None, reader))
+            readers.append((part.key, first, None, None, None, reader))
     cell = values.get
     columns = range(1, last_column + 1)
     rows: list[TableRow] = []
@@ -353,21 +356,29 @@ def parse_table(table: Table, grid: SheetGrid, context: dict, progress=None) -> 
             problem(row, column, _("数式は取り込めません。値を入力してください。"))
         parsed: dict = {}
         failed: set = set()
-        for key, first, column, prepared, reader in readers:
+        for key, first, column, prepared, read, reader in readers:
             if reader is not None:
                 parsed[key] = reader.read(row, cells, problem)
                 continue
-            try:
-                value = column.read(cells[first - 1], prepared)
-            except CellProblem as error:
-                for message in error.messages:
-                    problem(row, first, message)
-                value = error.value
-                failed.add(key)
+            raw = cells[first - 1]
+            seen = (type(raw), raw)  # True and 1 are equal, but not the same text
+            if seen in read:
+                value = read[seen]
+                if type(value) is list:
+                    value = list(value)  # each row keeps its own
             else:
-                if column.required and (value is None or value == []):
-                    problem(row, first, column.required_text())
+                try:
+                    value = column.read(raw, prepared)
+                except CellProblem as error:
+                    for message in error.messages:
+                        problem(row, first, message)
+                    parsed[key] = error.value
                     failed.add(key)
+                    continue
+                read[seen] = list(value) if type(value) is list else value
+            if column.required and (value is None or value == []):
+                problem(row, first, column.required_text())
+                failed.add(key)
             parsed[key] = value
         rows.append(TableRow(row, parsed, failed))
 
