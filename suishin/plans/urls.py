@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_comparison, views_pdf, views_revisions, views_roll_over
+from . import views, views_comparison, views_measures, views_pdf, views_revisions, views_roadmap, views_roll_over
 
 app_name = "plans"
 
@@ -17,23 +17,23 @@ urlpatterns = [
     path("<int:plan_id>/areas/new/", views.area_create, name="area_create"),
     path("areas/<int:area_id>/edit/", views.area_edit, name="area_edit"),
     path("areas/<int:area_id>/delete/", views.area_delete, name="area_delete"),
-    path("<int:plan_id>/measures/", views.measure_list, name="measure_list"),
-    path("<int:plan_id>/measures/new/", views.measure_create, name="measure_create"),
-    path("measures/<int:measure_id>/", views.measure_detail, name="measure_detail"),
-    path("measures/<int:measure_id>/edit/", views.measure_edit, name="measure_edit"),
-    path("measures/<int:measure_id>/delete/", views.measure_delete, name="measure_delete"),
-    path("measures/<int:measure_id>/roadmap/new/", views.roadmap_entry_create, name="roadmap_entry_create"),
-    path("roadmap-entries/<int:entry_id>/edit/", views.roadmap_entry_edit, name="roadmap_entry_edit"),
-    path("roadmap-entries/<int:entry_id>/delete/", views.roadmap_entry_delete, name="roadmap_entry_delete"),
-    path("<int:plan_id>/roadmap/", views.roadmap, name="roadmap"),
-    path("<int:plan_id>/roadmap.xlsx", views.roadmap_export, name="roadmap_export"),
+    path("<int:plan_id>/measures/", views_measures.measure_list, name="measure_list"),
+    path("<int:plan_id>/measures/new/", views_measures.measure_create, name="measure_create"),
+    path("measures/<int:measure_id>/", views_measures.measure_detail, name="measure_detail"),
+    path("measures/<int:measure_id>/edit/", views_measures.measure_edit, name="measure_edit"),
+    path("measures/<int:measure_id>/delete/", views_measures.measure_delete, name="measure_delete"),
+    path("measures/<int:measure_id>/roadmap/new/", views_measures.roadmap_entry_create, name="roadmap_entry_create"),
+    path("roadmap-entries/<int:entry_id>/edit/", views_measures.roadmap_entry_edit, name="roadmap_entry_edit"),
+    path("roadmap-entries/<int:entry_id>/delete/", views_measures.roadmap_entry_delete, name="roadmap_entry_delete"),
+    path("<int:plan_id>/roadmap/", views_roadmap.roadmap, name="roadmap"),
+    path("<int:plan_id>/roadmap.xlsx", views_roadmap.roadmap_export, name="roadmap_export"),
     path("<int:plan_id>/roadmap.pdf", views_pdf.roadmap_pdf, name="roadmap_pdf"),
-    path("<int:plan_id>/roadmap/import/", views.roadmap_import, name="roadmap_import"),
+    path("<int:plan_id>/roadmap/import/", views_roadmap.roadmap_import, name="roadmap_import"),
     path("<int:plan_id>/revisions/", views_revisions.revision_list, name="revision_list"),
     path("<int:plan_id>/revisions/new/", views_revisions.revision_create, name="revision_create"),
     path("revisions/<int:revision_id>/edit/", views_revisions.revision_edit, name="revision_edit"),
     path("revisions/<int:revision_id>/transition/", views_revisions.revision_transition, name="revision_transition"),
-    path("<int:plan_id>/revisions/compare/", views.revision_compare, name="revision_compare"),
+    path("<int:plan_id>/revisions/compare/", views_revisions.revision_compare, name="revision_compare"),
     path("revisions/<int:revision_id>/", views_revisions.revision_detail, name="revision_detail"),
     path(
         "revisions/<int:revision_id>/comparison/",

@@ -1,11 +1,12 @@
-"""Plan pages. Each view: access check first, then a form or a selector, then a service."""
+"""Plan pages: the plans, their goals and priority areas. Each view: access check first, then a form or
+a selector, then a service. Measures are in views_measures.py, the 工程表 in views_roadmap.py, revisions
+in views_revisions.py, PDFs in views_pdf.py."""
 
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,94 +14,29 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from suishin.core.downloads import attachment_disposition
-from suishin.core.jobs import job_start
+from suishin.core.form_pages import form_errors_from, save_valid_form
 from suishin.core.url_patterns import id_url
-from suishin.tabular.uploads import UploadError, read_xlsx_upload
 from suishin.tenants.access import require_actor
 
 from . import services
 from .access import (
     access_goal,
-    access_measure,
     access_plan,
     access_priority_area,
-    access_roadmap_entry,
-    can_edit_measure,
     can_edit_plan,
-    require_measure_editor,
     require_plan_editor,
 )
-from .file_names import roadmap_file_names
 from .forms import (
-    MEASURE_FIELDS,
     GoalForm,
-    MeasureFilterForm,
-    MeasureForm,
     PlanCreateForm,
     PlanForm,
     PriorityAreaForm,
-    RevisionCompareForm,
-    RoadmapEntryForm,
-    RoadmapImportForm,
 )
-from .fragments import roadmap_rows_html
 from .models import PlanRevision, stage_labels
-from .selectors import departments_of, measure_page, plan_outline, plans_of
-from .snapshots import plan_diff, plan_snapshot
-from .spreadsheets import roadmap_xlsx_bytes
-from .tasks import roadmap_import_task
+from .pages import plan_confirm_delete, plan_form_page
+from .selectors import plan_outline, plans_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-def _save_valid_form(request, form, save, *, success: str, then):
-    """For a valid POST, call `save(**cleaned_data)`; on success flash `success` and redirect to `then`.
-
-    A ValidationError from the service (a stale version, a rule) goes onto the form; None is returned
-    whenever the form page should be shown again.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(then)
-    return None
-
-
-def _form_page(request, form, *, plan, title, cancel_url, measure=None, delete=None):
-    """Render the shared form page; `delete` is (url name, object id) to offer a delete button."""
-    context = {"form": form, "plan": plan, "measure": measure, "title": title, "cancel_url": cancel_url}
-    if delete:
-        context["delete_url"], context["delete_id"] = delete
-    return render(request, "plans/form_page.html", context)
-
-
-def _confirm_delete(request, *, plan, what, cancel_url, measure=None, warning="", blocked=""):
-    """Ask before deleting: a GET of a delete URL shows this page, its POST deletes.
-
-    `blocked` says why the object cannot be deleted: the page then offers no delete button.
-    """
-    return render(
-        request,
-        "plans/confirm_delete.html",
-        {
-            "plan": plan,
-            "measure": measure,
-            "what": what,
-            "cancel_url": cancel_url,
-            "warning": warning,
-            "blocked": blocked,
-        },
-    )
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -130,7 +66,7 @@ def plan_create(request):
         try:
             plan = services.plan_create(actor=actor, structure=structure, based_on=based_on)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("計画「%(title)s」を作りました。") % {"title": plan.title})
             if based_on is not None:
@@ -217,7 +153,7 @@ def plan_edit(request, plan_id):
     def save(version, **data):
         services.plan_update(actor=actor, plan=plan, version=version, data=data)
 
-    return _save_valid_form(request, form, save, success=_("計画を保存しました。"), then=plan) or _form_page(
+    return save_valid_form(request, form, save, success=_("計画を保存しました。"), then=plan) or plan_form_page(
         request, form, plan=plan, title=_("計画の基本事項を編集"), cancel_url=plan.get_absolute_url()
     )
 
@@ -233,7 +169,7 @@ def goal_create(request, plan_id):
     form = GoalForm(request.POST or None)
     del form.fields["position"], form.fields["version"]
     save = partial(services.goal_create, actor=actor, plan=plan)
-    return _save_valid_form(request, form, save, success=_("取組目標を追加しました。"), then=plan) or _form_page(
+    return save_valid_form(request, form, save, success=_("取組目標を追加しました。"), then=plan) or plan_form_page(
         request, form, plan=plan, title=_("取組目標を追加"), cancel_url=plan.get_absolute_url()
     )
 
@@ -246,7 +182,9 @@ def goal_edit(request, goal_id):
     initial = {"title": goal.title, "description": goal.description, "position": goal.position, "version": goal.version}
     form = GoalForm(request.POST or None, initial=initial)
     save = partial(services.goal_update, actor=actor, goal=goal)
-    return _save_valid_form(request, form, save, success=_("取組目標を保存しました。"), then=goal.plan) or _form_page(
+    return save_valid_form(
+        request, form, save, success=_("取組目標を保存しました。"), then=goal.plan
+    ) or plan_form_page(
         request,
         form,
         plan=goal.plan,
@@ -263,7 +201,7 @@ def goal_delete(request, goal_id):
     goal = access_goal(actor, goal_id)
     require_plan_editor(actor, "goal.delete", goal)
     if request.method != "POST":
-        return _confirm_delete(request, plan=goal.plan, what=goal.title, cancel_url=goal.plan.get_absolute_url())
+        return plan_confirm_delete(request, plan=goal.plan, what=goal.title, cancel_url=goal.plan.get_absolute_url())
     services.goal_delete(actor=actor, goal=goal)
     messages.success(request, _("取組目標を削除しました。"))
     return redirect(goal.plan)
@@ -277,7 +215,7 @@ def area_create(request, plan_id):
     form = PriorityAreaForm(request.POST or None, plan=plan)
     del form.fields["position"], form.fields["version"]
     save = partial(services.priority_area_create, actor=actor, plan=plan)
-    return _save_valid_form(request, form, save, success=_("重点取組事項を追加しました。"), then=plan) or _form_page(
+    return save_valid_form(request, form, save, success=_("重点取組事項を追加しました。"), then=plan) or plan_form_page(
         request, form, plan=plan, title=_("重点取組事項を追加"), cancel_url=plan.get_absolute_url()
     )
 
@@ -292,9 +230,9 @@ def area_edit(request, area_id):
         request.POST or None, initial={f: getattr(area, f) for f in fields}, plan=area.plan, area=area
     )
     save = partial(services.priority_area_update, actor=actor, area=area)
-    return _save_valid_form(
+    return save_valid_form(
         request, form, save, success=_("重点取組事項を保存しました。"), then=area.plan
-    ) or _form_page(
+    ) or plan_form_page(
         request,
         form,
         plan=area.plan,
@@ -311,7 +249,7 @@ def area_delete(request, area_id):
     area = access_priority_area(actor, area_id)
     require_plan_editor(actor, "priority_area.delete", area)
     if request.method != "POST":
-        return _confirm_delete(
+        return plan_confirm_delete(
             request,
             plan=area.plan,
             what=area.title,
@@ -327,320 +265,3 @@ def area_delete(request, area_id):
         return redirect("plans:area_edit", area_id=area.pk)
     messages.success(request, _("重点取組事項を削除しました。"))
     return redirect(area.plan)
-
-
-# --- measures ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def measure_list(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
-    department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
-    page = measure_page(plan, request.GET.get("page"), department)
-    query = f"department={department.pk}" if department else ""
-    rows_html = render_to_string(
-        "plans/_measure_rows.html",
-        {"rows": page.object_list, "measure_url": id_url("plans:measure_detail"), "stage_labels": stage_labels()},
-        using="jinja2",
-    )
-    return render(
-        request,
-        "plans/measure_list.html",
-        {
-            "plan": plan,
-            "page": page,
-            "rows_html": mark_safe(rows_html) if page.object_list else "",  # noqa: S308 - Jinja2 autoescapes
-            "query": query,
-            "filter_form": filter_form,
-            "department": department,
-            "can_edit": can_edit_plan(actor),
-        },
-    )
-
-
-@login_required
-def measure_create(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    require_plan_editor(actor, "measure.create", plan)
-    initial = {"stage": ""}  # 段階 is the town's to give, or not
-    area_id = request.GET.get("area")
-    if area_id and area_id.isdigit():
-        initial["priority_area"] = area_id
-    form = MeasureForm(
-        request.POST or None,
-        initial=initial,
-        plan=plan,
-        departments=departments_of(actor),
-        can_structure=True,
-        is_new=True,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        measure = services.measure_create(
-            actor=actor,
-            plan=plan,
-            priority_area=data["priority_area"],
-            data={f: data[f] for f in MEASURE_FIELDS},
-            departments=data["departments"],
-        )
-        messages.success(
-            request,
-            _("施策「%(title)s」を追加しました（施策番号 %(number)s）。")
-            % {"title": measure.title, "number": measure.number},
-        )
-        return redirect(measure)
-    return render(request, "plans/measure_form.html", {"form": form, "plan": plan, "title": _("施策を追加")})
-
-
-@login_required
-@require_safe
-def measure_detail(request, measure_id):
-    actor = require_actor(request)
-    measure = access_measure(actor, measure_id)
-    ownerships = list(measure.ownerships.select_related("department"))
-    owner_ids = {o.department_id for o in ownerships}
-    entries = list(measure.roadmap_entries.all())
-    return render(
-        request,
-        "plans/measure_detail.html",
-        {
-            "plan": measure.plan,
-            "measure": measure,
-            "departments": [o.department for o in ownerships],
-            "entries": entries,
-            "logic_model": [
-                (_("課題"), measure.problem),
-                (_("想定される要因・根拠"), measure.causes),
-                (_("具体的な取組内容"), measure.actions),
-                (_("効果見込み・目標"), measure.expected_effects),
-            ],
-            "can_edit": can_edit_measure(actor, measure, owner_ids),
-            "can_edit_plan": can_edit_plan(actor),
-            "edition": _latest_edition(measure.plan),
-        },
-    )
-
-
-def _latest_edition(plan) -> int | None:
-    """Return the number of the plan's latest decided revision, for the printed header (None before one)."""
-    decided = plan.revisions.filter(status=PlanRevision.Status.APPROVED)
-    return decided.order_by("-number").values_list("number", flat=True).first()
-
-
-@login_required
-def measure_edit(request, measure_id):
-    actor = require_actor(request)
-    measure = access_measure(actor, measure_id)
-    require_measure_editor(actor, measure, "measure.update")
-    can_structure = can_edit_plan(actor)
-    initial = {f: getattr(measure, f) for f in MEASURE_FIELDS} | {
-        "version": measure.version,
-        "priority_area": measure.priority_area_id,
-        "departments": list(measure.ownerships.values_list("department_id", flat=True)),
-    }
-    form = MeasureForm(
-        request.POST or None,
-        initial=initial,
-        plan=measure.plan,
-        departments=departments_of(actor),
-        can_structure=can_structure,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.measure_update(
-                actor=actor,
-                measure=measure,
-                version=data["version"],
-                data={f: data[f] for f in MEASURE_FIELDS},
-                departments=data.get("departments"),
-                priority_area=data.get("priority_area"),
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("施策を保存しました。"))
-            return redirect(measure)
-    return render(
-        request,
-        "plans/measure_form.html",
-        {"form": form, "plan": measure.plan, "measure": measure, "title": _("施策を編集")},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def measure_delete(request, measure_id):
-    actor = require_actor(request)
-    measure = access_measure(actor, measure_id)
-    require_plan_editor(actor, "measure.delete", measure)
-    if request.method != "POST":
-        return _confirm_delete(
-            request,
-            plan=measure.plan,
-            measure=measure,
-            what=str(measure),
-            cancel_url=measure.get_absolute_url(),
-            warning=_("この施策の工程もすべて削除されます。公開済みの改定版には残ります。"),
-        )
-    services.measure_delete(actor=actor, measure=measure)
-    messages.success(request, _("施策「%(title)s」を削除しました。") % {"title": measure.title})
-    return redirect(measure.plan)
-
-
-# --- roadmap ----------------------------------------------------------------------------------
-
-
-@login_required
-def roadmap_entry_create(request, measure_id):
-    actor = require_actor(request)
-    measure = access_measure(actor, measure_id)
-    require_measure_editor(actor, measure, "roadmap_entry.create")
-    plan = measure.plan
-    form = RoadmapEntryForm(request.POST or None, plan=plan, initial={"start_fy": plan.start_fy, "end_fy": plan.end_fy})
-    del form.fields["version"]
-    save = partial(services.roadmap_entry_create, actor=actor, measure=measure)
-    return _save_valid_form(request, form, save, success=_("工程を追加しました。"), then=measure) or _form_page(
-        request, form, plan=plan, measure=measure, title=_("工程を追加"), cancel_url=measure.get_absolute_url()
-    )
-
-
-@login_required
-def roadmap_entry_edit(request, entry_id):
-    actor = require_actor(request)
-    entry = access_roadmap_entry(actor, entry_id)
-    measure = entry.measure
-    require_measure_editor(actor, measure, "roadmap_entry.update")
-    fields = ["label", "start_fy", "end_fy", "version"]
-    form = RoadmapEntryForm(request.POST or None, plan=measure.plan, initial={f: getattr(entry, f) for f in fields})
-    save = partial(services.roadmap_entry_update, actor=actor, entry=entry)
-    return _save_valid_form(request, form, save, success=_("工程を保存しました。"), then=measure) or _form_page(
-        request,
-        form,
-        plan=measure.plan,
-        measure=measure,
-        title=_("工程を編集"),
-        cancel_url=measure.get_absolute_url(),
-        delete=("plans:roadmap_entry_delete", entry.pk),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def roadmap_entry_delete(request, entry_id):
-    actor = require_actor(request)
-    entry = access_roadmap_entry(actor, entry_id)
-    require_measure_editor(actor, entry.measure, "roadmap_entry.delete")
-    if request.method != "POST":
-        return _confirm_delete(
-            request,
-            plan=entry.measure.plan,
-            measure=entry.measure,
-            what=str(entry),
-            cancel_url=entry.measure.get_absolute_url(),
-        )
-    services.roadmap_entry_delete(actor=actor, entry=entry)
-    messages.success(request, _("工程を削除しました。"))
-    return redirect(entry.measure)
-
-
-@login_required
-@require_safe
-def roadmap(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    filter_form = MeasureFilterForm(request.GET or None, departments=departments_of(actor))
-    department = filter_form.cleaned_data["department"] if filter_form.is_valid() else None
-    years = plan.fiscal_years
-    rows_html = roadmap_rows_html(plan, department, content_version=actor.organization.content_version)
-    return render(
-        request,
-        "plans/roadmap.html",
-        {
-            "plan": plan,
-            "years": years,
-            "has_rows": bool(rows_html),
-            "rows_html": mark_safe(rows_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
-            "filter_form": filter_form,
-            "department": department,
-            "column_count": len(years) + 2,
-            "can_edit": can_edit_plan(actor),
-        },
-    )
-
-
-@login_required
-@require_safe
-def roadmap_export(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    response = HttpResponse(roadmap_xlsx_bytes(plan), content_type=XLSX)
-    response["Content-Disposition"] = attachment_disposition(*roadmap_file_names(plan, "xlsx"))
-    return response
-
-
-@login_required
-def roadmap_import(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    require_plan_editor(actor, "roadmap.import", plan)
-    form = RoadmapImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = read_xlsx_upload(form.cleaned_data["file"])
-        except UploadError as error:
-            form.add_error("file", str(error))
-        else:
-            job = job_start(
-                actor=actor,
-                kind="roadmap_import",
-                title=_("工程表の取込み（%(plan)s）") % {"plan": plan.title},
-                target=plan,
-                task=roadmap_import_task,
-                payload=data,
-                result_url=reverse("plans:roadmap", args=[plan.pk]),
-                start_url=request.path,
-            )
-            return redirect("job_detail", job_id=job.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "plans/roadmap_import.html", {"form": form, "plan": plan}, status=status)
-
-
-# --- revisions: see views_revisions.py; the compare page reads snapshots ---------------------
-
-
-@login_required
-@require_safe
-def revision_compare(request, plan_id):
-    actor = require_actor(request)
-    plan = access_plan(actor, plan_id)
-    revisions = list(plan.revisions.all())
-    form = RevisionCompareForm(request.GET or None, revisions=revisions)
-    changes, labels, comparison = None, {}, {}
-    if form.is_valid():
-        by_id = {str(r.pk): r for r in revisions}
-
-        def state(key):
-            if key == "current":
-                return plan_snapshot(plan), _("編集中の内容")
-            revision = by_id.get(key)
-            if revision is None:
-                raise Http404
-            return revision.snapshot, _("第%(n)s版") % {"n": revision.number}
-
-        (old, labels["old"]), (new, labels["new"]) = state(form.cleaned_data["old"]), state(form.cleaned_data["new"])
-        changes = plan_diff(old, new)
-        # The 新旧対照表 of the newer version chosen, against the older one chosen (see views_comparison.py).
-        old_revision, new_revision = by_id.get(form.cleaned_data["old"]), by_id.get(form.cleaned_data["new"])
-        if new_revision is not None and new_revision != old_revision:
-            comparison["comparison_revision"] = new_revision
-            comparison["comparison_query"] = f"?old={old_revision.pk}" if old_revision is not None else ""
-    return render(
-        request,
-        "plans/revision_compare.html",
-        {"plan": plan, "form": form, "changes": changes, "labels": labels, **comparison},
-    )

@@ -7,11 +7,13 @@ that decides revisions; it may be returned (差戻し) with a reason, and a deci
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from suishin.core.form_pages import form_errors_from
 from suishin.tenants.access import require_actor
 from suishin.workflows.selectors import available_transitions, timeline_rows
 
@@ -19,7 +21,8 @@ from . import services
 from .access import access_plan, access_revision, can_edit_plan, require_plan_editor
 from .forms import RevisionCompareForm, RevisionForm, RevisionTransitionForm
 from .models import PlanRevision
-from .views import _form_errors_from, _form_page
+from .pages import plan_form_page
+from .snapshots import plan_diff, plan_snapshot
 
 
 @login_required
@@ -54,13 +57,13 @@ def revision_create(request, plan_id):
         try:
             revision = services.plan_revision_create(actor=actor, plan=plan, **form.cleaned_data)
         except ValidationError as error:  # a revision decided meanwhile with a later date
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request, _("第%(n)s版の改定案を作りました。内容を確かめて提出してください。") % {"n": revision.number}
             )
             return redirect(revision)
-    return _form_page(request, form, plan=plan, title=_("改定案を作る"), cancel_url=plan.get_absolute_url())
+    return plan_form_page(request, form, plan=plan, title=_("改定案を作る"), cancel_url=plan.get_absolute_url())
 
 
 @login_required
@@ -74,11 +77,11 @@ def revision_edit(request, revision_id):
         try:
             services.plan_revision_update(actor=actor, revision=revision, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("改定案を保存しました。"))
             return redirect(revision)
-    return _form_page(
+    return plan_form_page(
         request,
         form,
         plan=revision.plan,
@@ -136,3 +139,36 @@ def revision_transition(request, revision_id):
             _("第%(n)s版：%(state)sにしました。") % {"n": revision.number, "state": revision.get_status_display()},
         )
     return redirect(revision)
+
+
+@login_required
+@require_safe
+def revision_compare(request, plan_id):
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    revisions = list(plan.revisions.all())
+    form = RevisionCompareForm(request.GET or None, revisions=revisions)
+    changes, labels, comparison = None, {}, {}
+    if form.is_valid():
+        by_id = {str(r.pk): r for r in revisions}
+
+        def state(key):
+            if key == "current":
+                return plan_snapshot(plan), _("編集中の内容")
+            revision = by_id.get(key)
+            if revision is None:
+                raise Http404
+            return revision.snapshot, _("第%(n)s版") % {"n": revision.number}
+
+        (old, labels["old"]), (new, labels["new"]) = state(form.cleaned_data["old"]), state(form.cleaned_data["new"])
+        changes = plan_diff(old, new)
+        # The 新旧対照表 of the newer version chosen, against the older one chosen (see views_comparison.py).
+        old_revision, new_revision = by_id.get(form.cleaned_data["old"]), by_id.get(form.cleaned_data["new"])
+        if new_revision is not None and new_revision != old_revision:
+            comparison["comparison_revision"] = new_revision
+            comparison["comparison_query"] = f"?old={old_revision.pk}" if old_revision is not None else ""
+    return render(
+        request,
+        "plans/revision_compare.html",
+        {"plan": plan, "form": form, "changes": changes, "labels": labels, **comparison},
+    )
