@@ -14,7 +14,6 @@ import socket
 import time
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from django_tasks_db.models import DBTaskResult
 
 from suishin.core.audit import audit_record
 from suishin.core.models import Job
-from suishin.tenants.access import deny
 
 logger = logging.getLogger(__name__)
 
@@ -319,17 +317,3 @@ def job_for_task(job_id: int) -> Job:
     """Return the job a task was handed (with who started it): the task's way in, before it knows the
     organization; everything it reads next is narrowed to `job.organization_id`."""
     return Job.objects.select_related("created_by").get(pk=job_id)
-
-
-def access_job(actor, job_id) -> Job:
-    """Return a job of the actor's organization that the actor started, or any one to the secretariat.
-
-    Another organization's job, or a missing one, is a 404; another person's job a refusal (audited).
-    """
-    try:
-        job = Job.objects.for_organization(actor.organization).defer("payload").get(pk=int(job_id))
-    except (Job.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if job.created_by_id != getattr(actor.user, "pk", None) and not actor.is_secretariat:
-        raise deny(actor, "job.view", job)
-    return job

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class MenuEntry:
-    label: str
+    label: StrOrPromise
     url_name: str
     roles: tuple[str, ...] = ()  # empty: everyone in an organization
     order: int = 100
@@ -138,7 +140,7 @@ class DepartmentOwned:
 
     model: str  # model label, e.g. "plans.MeasureDepartment"
     department_field: str  # e.g. "department"
-    label: str  # what a reorganisation report calls them: 「施策の担当課」
+    label: StrOrPromise  # what a reorganisation report calls them: 「施策の担当課」
     open_rows: Callable
 
 
@@ -160,7 +162,7 @@ class LinkTarget:
     app's own pages do; `describe(obj)` is its name in a list."""
 
     kind: str  # model label
-    label: str
+    label: StrOrPromise
     access: Callable
     describe: Callable = str
 
@@ -217,7 +219,7 @@ class Export:
 
     key: str
     for_kind: str  # model label of the object exported, e.g. "plans.Plan"
-    label: str  # 「工程表（Excel）」
+    label: StrOrPromise  # 「工程表（Excel）」
     url_name: str  # takes the object's id
     order: int = 100
     # (obj) -> the file's bytes, and its format ("xlsx", "pdf", "csv"): the restore drill compares
@@ -314,3 +316,18 @@ def register_access_cases(module: str) -> None:
     """Name the module (usually `<app>.tests.access_cases`) with the app's cases for the access matrix."""
     if module not in access_case_modules:
         access_case_modules.append(module)
+
+
+# --- who a background job acts as ------------------------------------------------------------------------------
+
+_job_actor: list[Callable] = []  # the tenants app registers (job) -> its Actor
+
+
+def register_job_actor(resolver: Callable) -> None:
+    """Say how to find the actor a job runs as (the tenants app: its creator, in its organization)."""
+    _job_actor[:] = [resolver]
+
+
+def job_actor(job):
+    """Return the actor `job` runs as: the person who queued it, in the organization it was queued in."""
+    return _job_actor[0](job)

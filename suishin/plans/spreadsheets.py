@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, PatternFill
 from suishin.core.import_problems import ImportProblem, quoted
 from suishin.core.spreadsheets import cell_text
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
-from suishin.tabular.columns import DepartmentColumn, LookupColumn, TextColumn, text_of
+from suishin.tabular.columns import LookupColumn, TextColumn, text_of
 from suishin.tabular.tables import (
     ColumnGroup,
     GroupReader,
@@ -30,6 +30,7 @@ from suishin.tabular.tables import (
     workbook_bytes,
 )
 from suishin.tabular.xlsx_reader import SheetGrid
+from suishin.tenants.columns import DepartmentColumn
 
 from .forms import MeasureForm
 from .models import Measure, Plan, RoadmapEntry

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from suishin.core.jobs import access_job, job_check
+from suishin.core.jobs import job_check
 from suishin.core.registry import home_sections, job_result_templates
 from suishin.tenants.access import require_actor
+
+from .access import access_job
 
 
 @login_required

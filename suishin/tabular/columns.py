@@ -279,19 +279,3 @@ class LookupColumn(Column):
         if isinstance(value, list | tuple):
             return self.export_separator.join(str(v) for v in value)
         return value
-
-
-def departments_by(field: str) -> Callable[[dict], dict]:
-    """Return a `find` for LookupColumn: the context's organization's departments by `field` ("name" or
-    "code"), giving each department's id."""
-    from suishin.tenants.models import Department
-
-    def find(context: dict) -> dict:
-        return dict(Department.objects.for_organization(context["organization"]).values_list(field, "pk"))
-
-    return find
-
-
-def DepartmentColumn(*, by: str = "name", **options) -> LookupColumn:  # noqa: N802 - reads as a column type
-    """A column naming departments (課・局) of the organization by name or code; the row keeps their ids."""
-    return LookupColumn(find=departments_by(by), **options)

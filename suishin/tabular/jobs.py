@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from suishin.core.jobs import job_finish, job_progress
 from suishin.core.models import Job
-from suishin.tenants.actor import actor_for_user
+from suishin.core.registry import job_actor
 
 from .uploads import UploadError, read_table_grid
 
@@ -46,5 +46,5 @@ def run_table_import(job: Job, *, parse: Callable, apply: Callable[..., dict]) -
     job_progress(job.pk, 80, WRITING)
     # The job runs as the person who queued it, in the organization it was queued in (not their first
     # membership); the service checks their rights again: they may have changed since the upload.
-    actor = actor_for_user(job.created_by, organization_id=job.organization_id)
+    actor = job_actor(job)
     job_finish(job.pk, result={"summary": apply(actor, imported)})

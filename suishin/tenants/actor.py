@@ -29,6 +29,11 @@ class Actor:
         return [label for value, label in Role.choices if value in self.roles]
 
 
+def job_actor(job) -> Actor:
+    """Return the actor a background job runs as: who queued it, in the organization it was queued in."""
+    return actor_for_user(job.created_by, organization_id=job.organization_id)
+
+
 def actor_for_user(user, organization_id: int | None = None) -> Actor:
     """Return the actor of `user` acting in `organization_id`, with one query for all their memberships.
 

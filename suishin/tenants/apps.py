@@ -21,10 +21,14 @@ class TenantsConfig(AppConfig):
 
         admin_setup.register()
 
+        from suishin.core.registry import register_job_actor
         from suishin.core.service import after_write_hooks
 
         from . import audit_events  # noqa: F401  (names the audit log's events of this app)
+        from .actor import job_actor
         from .content_version import content_changed
+
+        register_job_actor(job_actor)
 
         if content_changed not in after_write_hooks:
             after_write_hooks.append(content_changed)

@@ -17,13 +17,13 @@ from suishin.core.spreadsheets import FORMULA_PREFIXES
 from suishin.tabular.columns import (
     ChoiceColumn,
     DateColumn,
-    DepartmentColumn,
     FiscalYearColumn,
     IntegerColumn,
     TextColumn,
 )
 from suishin.tabular.tables import Table, TableFileError, parse_table, table_csv_bytes, table_xlsx_bytes
 from suishin.tabular.uploads import UploadError, read_csv_grid, read_table_grid
+from suishin.tenants.columns import DepartmentColumn
 
 STAGES = (("plan", gettext_lazy("計画")), ("doing", gettext_lazy("実施中")))
 TABLE = Table(
