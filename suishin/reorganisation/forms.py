@@ -1,5 +1,7 @@
 """Forms of the reorganisation pages: they validate; the services apply."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,7 @@ class DraftDepartmentForm(Form):
 
     def __init__(self, *args, reorganisation: Reorganisation, node: DraftDepartment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = _node_choices(reorganisation, node)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = _node_choices(reorganisation, node)
 
 
 class SuccessorsForm(Form):
@@ -68,7 +70,8 @@ class ConfirmForm(Form):
     LABELS = {"apply": _("施行する内容を確かめました"), "delete": _("この下書きを削除します")}
 
     def __init__(self, *args, prefix: str, **kwargs):
-        super().__init__(*args, prefix=prefix, **kwargs)
+        kwargs["prefix"] = prefix
+        super().__init__(*args, **kwargs)
         self.fields["confirm"].label = self.LABELS.get(prefix, self.fields["confirm"].label)
 
 

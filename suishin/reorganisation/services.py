@@ -8,7 +8,9 @@ does nothing.
 """
 
 import datetime as dt
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,7 +82,7 @@ def _parents_first(rows: list[dict]) -> list[dict]:
     ordered = []
     for row in rows:
         chain = []
-        current = row
+        current: dict | None = row
         while current is not None and current["id"] not in placed:
             chain.append(current)
             placed.add(current["id"])
@@ -452,7 +454,7 @@ def reorganisation_apply(
         .select_related("old_department")
     )
     closed_on = min(reorganisation.effective_on, today)
-    kinds = {
+    kinds: dict[str, dict[str, Any]] = {
         str(kind.label): {"label": str(kind.label), "count": 0, "merged": 0, "moves": []}
         for kind in registry.department_owned
     }
@@ -485,7 +487,8 @@ def reorganisation_apply(
     reorganisation.status = Reorganisation.Status.APPLIED
     reorganisation.applied_on = min(reorganisation.effective_on, today)
     reorganisation.applied_at = timezone.now()
-    reorganisation.applied_by = actor.user if getattr(actor.user, "pk", None) else None
+    user = actor.user
+    reorganisation.applied_by = user if isinstance(user, User) and user.pk else None  # a system actor has none
     reorganisation.save()
     _audit(
         actor,

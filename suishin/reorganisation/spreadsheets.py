@@ -8,6 +8,7 @@ one). The export of a draft is the template: downloaded, edited in Excel and sen
 """
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,7 +78,8 @@ def _check_rows(rows: list[TableRow], problem, context: dict) -> list[DraftRow]:
             problem(row.row, PARENT, _("上位組織コードに自分自身の組織コードは書けません。"))
     by_code = {row.code: row for row in drafts if row.code}
     for row in drafts:  # a walk up the parents that comes back to the row is a cycle
-        seen, current = set(), row
+        seen: set[str] = set()
+        current: DraftRow | None = row
         while current is not None and current.parent_code and current.code not in seen:
             seen.add(current.code)
             current = by_code.get(current.parent_code)
@@ -182,4 +184,5 @@ def parse_draft_file(reorganisation: Reorganisation, data: bytes) -> DraftImport
         parsed = parse_table(DRAFT_TABLE, read_table_grid(data), {"organization": reorganisation.organization})
     except UploadError as error:
         raise DraftFileError(str(error)) from None
-    return DraftImport(parsed.result or [], parsed.problems, parsed.problem_count)
+    rows = cast(list[DraftRow], parsed.result or [])  # what DRAFT_TABLE's check_rows (_check_rows) returns
+    return DraftImport(rows, parsed.problems, parsed.problem_count)

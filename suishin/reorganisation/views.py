@@ -436,6 +436,7 @@ def draft_export(request, reorganisation_id):
     actor = require_actor(request)
     reorganisation = access_reorganisation(actor, reorganisation_id)
     policy.require(actor, VIEW, reorganisation)
+    assert actor.organization is not None  # require_actor refuses a user without an organization
     return file_response(
         draft_xlsx_bytes(reorganisation),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -459,6 +460,7 @@ def _year(request) -> int:
 def tree(request):
     """The department tree of a fiscal year (today's by default): a past year as it was."""
     actor = require_actor(request)
+    assert actor.organization is not None  # require_actor refuses a user without an organization
     year = _year(request)
     current = fiscal_year_of(timezone.localdate())
     applied = (
@@ -483,6 +485,7 @@ def tree(request):
 def tree_json(request):
     """The department tree of a fiscal year as JSON, for other apps' pages and scripts."""
     actor = require_actor(request)
+    assert actor.organization is not None  # require_actor refuses a user without an organization
     year = _year(request)
     nodes = department_tree(actor.organization, year)
     return JsonResponse(

@@ -5,9 +5,10 @@ come out on every run. The demo users of the secretariat and the department are 
 """
 
 import datetime as dt
+from typing import cast
 
 from suishin.core.registry import DemoContext, Seeder
-from suishin.tenants.models import Role
+from suishin.tenants.models import Organization, Role
 from suishin.tenants.services import system_actor
 
 from .models import Person
@@ -33,11 +34,12 @@ LEVEL = {"課長": 6, "主幹": 5, "主査": 4, "主任": 3, "主事": 2}
 
 
 def seed_demo(context: DemoContext) -> None:
-    town = context.organization
+    town = cast(Organization, context.organization)  # load_demo passes the demo town
     actor = system_actor(town, Role.ADMIN)
     ranks = {r.name: r for r in ranks_create_defaults(actor=actor, organization=town)}
     departments = list(context.departments.values())
-    number, people_of = 0, {}
+    number = 0
+    people_of: dict[str, list[Person]] = {}
     for department, size in zip(departments, SIZES, strict=False):
         for i in range(size):
             family = FAMILY[(number * 7) % len(FAMILY)]

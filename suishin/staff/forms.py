@@ -1,5 +1,7 @@
 """Forms of the staff register pages."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,11 +41,12 @@ class PersonForm(Form):
             departments = Department.objects.for_organization(organization).filter(
                 pk__in=[*departments.values_list("pk", flat=True), person.department_id]
             )
-        self.fields["department"].queryset = departments.order_by("position", "code")
-        self.fields["rank"].queryset = Rank.objects.for_organization(organization)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments.order_by("position", "code")
+        cast(forms.ModelChoiceField, self.fields["rank"]).queryset = Rank.objects.for_organization(organization)
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("kind") == Person.Kind.STAFF and not data.get("staff_number"):
             self.add_error("staff_number", _("職員には職員番号が必要です。"))
         return data
@@ -66,10 +69,10 @@ class PersonFilterForm(Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.for_organization(organization).order_by(
-            "position", "code"
-        )
-        self.fields["min_rank"].queryset = Rank.objects.for_organization(organization)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.for_organization(
+            organization
+        ).order_by("position", "code")
+        cast(forms.ModelChoiceField, self.fields["min_rank"]).queryset = Rank.objects.for_organization(organization)
 
 
 class StaffImportForm(Form):

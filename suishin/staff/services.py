@@ -46,7 +46,8 @@ def ranks_create_defaults(*, actor: Actor, organization: Organization) -> list[R
 def _check(person: Person) -> None:
     if person.kind == Person.Kind.STAFF and not person.staff_number:
         raise ValidationError({"staff_number": _("職員には職員番号が必要です。")})
-    if person.department_id and person.department.is_closed and "department" in getattr(person, "_changed", ()):
+    department = person.department if person.department_id else None
+    if department is not None and department.is_closed and "department" in getattr(person, "_changed", ()):
         raise ValidationError({"department": _("廃止された組織は選べません。")})
     taken = Person.objects.for_organization(person.organization_id).filter(staff_number=person.staff_number)
     if person.staff_number and taken.exclude(pk=person.pk).exists():

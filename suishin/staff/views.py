@@ -194,6 +194,7 @@ def staff_export(request):
     actor = _require(request, "staff.view")
     kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
     organization = actor.organization
+    assert organization is not None  # require_actor refuses a user without an organization
     data = staff_csv_bytes(organization) if kind == "csv" else staff_xlsx_bytes(organization)
     audit_record(actor=actor.user, organization=organization, verb="staff.export", data={"format": kind})
     code = organization.local_government_code
