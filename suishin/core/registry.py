@@ -317,3 +317,17 @@ def register_access_cases(module: str) -> None:
     if module not in access_case_modules:
         access_case_modules.append(module)
 
+
+# --- who a background job acts as ------------------------------------------------------------------------------
+
+_job_actor: list[Callable] = []  # the tenants app registers (job) -> its Actor
+
+
+def register_job_actor(resolver: Callable) -> None:
+    """Say how to find the actor a job runs as (the tenants app: its creator, in its organization)."""
+    _job_actor[:] = [resolver]
+
+
+def job_actor(job):
+    """Return the actor `job` runs as: the person who queued it, in the organization it was queued in."""
+    return _job_actor[0](job)
