@@ -30,6 +30,8 @@ serve: $(STAMP)
 
 # National-scale benchmark on PostgreSQL; prints a table and writes it to bench/results/.
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { echo "installing Debian wrk (the load generator)"; \
+	  (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) >/dev/null; }
 	$(PY) bench/run.py
 
 # Fault experiments (PostgreSQL, loopback only, bounded in time): killed and refused database connections,
