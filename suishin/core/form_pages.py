@@ -8,9 +8,14 @@ from django.shortcuts import redirect, render
 
 
 def form_errors_from(form, error: ValidationError) -> None:
-    """Put a service's refusal (a stale version, a rule) on the form as messages of the whole form."""
-    for message in error.messages:
-        form.add_error(None, message)
+    """Put a service's refusal (a stale version, a rule) on the form: an error about one of the form's
+    fields beside that field, any other as a message of the whole form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_of_field in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_of_field)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 def save_valid_form(request, form, save, *, success: str, then):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from suishin.core.downloads import file_response
+from suishin.core.form_pages import form_errors_from
 from suishin.core.forms import Form
 from suishin.tenants.access import require_actor
 
@@ -83,8 +84,7 @@ def revision_comparison_page(request, revision_id):
             try:
                 services.plan_revision_reasons_update(actor=actor, revision=revision, reasons=form.reasons())
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("改定の理由を保存しました。"))
                 return redirect("plans:revision_comparison", revision_id=revision.pk)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from suishin.core.form_pages import form_errors_from
 from suishin.tenants.access import require_actor
 
 from . import services
@@ -26,8 +27,7 @@ def plan_roll_over(request, plan_id):
         try:
             new_plan = services.plan_roll_over(actor=actor, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("計画「%(title)s」を作りました。") % {"title": new_plan.title})
             return redirect(new_plan)

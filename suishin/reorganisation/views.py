@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from suishin.core.downloads import file_response
 from suishin.core.fiscal_year import fiscal_year_of
+from suishin.core.form_pages import form_errors_from
 from suishin.tabular.uploads import UploadError, read_table_upload
 from suishin.tenants.access import require_actor
 
@@ -50,14 +51,6 @@ VIEW, EDIT, APPLY = "reorganisation.view", "reorganisation.edit", "reorganisatio
 def _messages_from(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _form_page(request, form, *, title, cancel_url, reorganisation=None, status=None):
@@ -100,7 +93,7 @@ def reorganisation_create(request):
                 actor=actor, organization=actor.organization, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("下書きを作りました。いまの組織から改編後の組織を作ってください。"))
             return redirect("reorganisation:draft", reorganisation.pk)
@@ -153,7 +146,7 @@ def reorganisation_edit(request, reorganisation_id):
         try:
             services.reorganisation_update(actor=actor, reorganisation=reorganisation, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("保存しました。"))
             return redirect(reorganisation)
@@ -278,7 +271,7 @@ def node_create(request, reorganisation_id):
         try:
             node = services.draft_department_create(actor=actor, reorganisation=reorganisation, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("「%(name)s」を改編後の組織に加えました。") % {"name": node.name})
             return redirect("reorganisation:draft", reorganisation.pk)
@@ -311,7 +304,7 @@ def node_edit(request, node_id):
                 position=data["position"] if data["position"] is not None else node.position,
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("「%(name)s」を変更しました。") % {"name": node.name})
             return redirect("reorganisation:draft", reorganisation.pk)
@@ -377,7 +370,7 @@ def mapping(request, reorganisation_id):
         try:
             services.department_successors_set(actor=actor, reorganisation=reorganisation, successors=form.successors())
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("引継ぎ先を保存しました。"))
             return redirect(reorganisation)
@@ -414,7 +407,7 @@ def draft_import(request, reorganisation_id):
                         actor=actor, reorganisation=reorganisation, imported=imported
                     )
                 except ValidationError as error:
-                    _form_errors_from(form, error)
+                    form_errors_from(form, error)
                 else:
                     messages.success(
                         request,

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from suishin.core.form_pages import form_errors_from
 from suishin.core.forms import CleanTextMixin
 
 from . import services
@@ -54,11 +55,7 @@ def _apply(form, write):
     try:
         return write()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        form_errors_from(form, error)
         return None
 
 
