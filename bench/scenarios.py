@@ -69,7 +69,7 @@ def measure_edit_form(measure: Measure, round_number: int) -> dict:
     """Return the POST data that saves `measure` with a changed text, from its current version."""
     return {
         "title": measure.title,
-        "priority_area": measure.priority_area_id,
+        "item": measure.item_id,
         "departments": [o.department_id for o in measure.ownerships.all()],
         "problem": measure.problem,
         "causes": measure.causes,
@@ -189,7 +189,7 @@ def time_import_in_process(plan: Plan, actor, runs: int = 5) -> dict:
 
     from django.db import transaction
 
-    from suishin.plans.services import roadmap_import_apply
+    from suishin.plans.roadmap_import import roadmap_import_apply
     from suishin.plans.spreadsheets import parse_roadmap_sheet
     from suishin.tabular.uploads import read_xlsx_grid
 

@@ -111,7 +111,7 @@ def visit_plan_pages(page, live_server, cast, plan, check):
     measure = measures_of(plan)[0]
     entry = measure.roadmap_entries.order_by("start_fy").first()
     goal = plan.goals.first()
-    area = plan.priority_areas.first()
+    area = plan.items.first()
 
     # Logged out: the login page, then the login page with its error summary.
     goto_ok(page, f"{live_server.url}/login/")
@@ -130,8 +130,8 @@ def visit_plan_pages(page, live_server, cast, plan, check):
         ("plan edit", url(live_server, "plans:plan_edit", plan.pk)),
         ("goal create", url(live_server, "plans:goal_create", plan.pk)),
         ("goal edit", url(live_server, "plans:goal_edit", goal.pk)),
-        ("area create", url(live_server, "plans:area_create", plan.pk)),
-        ("area edit", url(live_server, "plans:area_edit", area.pk)),
+        ("area create", url(live_server, "plans:item_create", plan.pk)),
+        ("area edit", url(live_server, "plans:item_edit", area.pk)),
         ("measure list", url(live_server, "plans:measure_list", plan.pk)),
         (
             "measure list (filtered)",
@@ -202,7 +202,7 @@ def visit_plan_pages(page, live_server, cast, plan, check):
     revision = plan.revisions.get(number=1)
 
     services.goal_create(actor=actor, plan=plan, title="職員にとっては働きやすい職場")
-    services.priority_area_update(
+    services.plan_item_update(
         actor=actor,
         area=area,
         title=area.title,
@@ -290,7 +290,7 @@ def test_secretariat_adds_a_measure_and_a_span_and_downloads_the_roadmap(
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     expect(page.locator(".messages")).to_contain_text(title)
     measure = Measure.objects.get(plan=plan, title=title)
-    assert measure.priority_area.title == "重点取組事項2"
+    assert measure.item.title == "重点取組事項2"
     assert measure.stage == "transformation"
     assert list(measure.ownerships.values_list("department_id", flat=True)) == [cast.town.departments[2].pk]
     expect(page.locator(".logic-model")).to_contain_text("ぴったりサービスで申請を受け付ける")

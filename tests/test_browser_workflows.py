@@ -308,8 +308,8 @@ def test_the_comparison_of_a_revision(live_server, transactional_db, cast, plan,
     actor = cast.town.actor("secretariat")
     first = decided_revision(cast.town, plan, timezone.localdate(), decided_by="行政改革推進本部", note="初版")
     services.goal_create(actor=actor, plan=plan, title="職員にとっては働きやすい職場")
-    area = plan.priority_areas.first()
-    services.priority_area_update(
+    area = plan.items.first()
+    services.plan_item_update(
         actor=actor,
         area=area,
         title=area.title,

@@ -21,7 +21,7 @@ import suishin
 from suishin.core.models import AuditLog
 from suishin.core.service import SERVICES
 from suishin.notices.models import MailPreference, Notice
-from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PlanItem, RoadmapEntry
 from suishin.reorganisation.spreadsheets import DraftImport
 from suishin.tabular.tables import TableImport
 from suishin.tabular.uploads import read_xlsx_grid
@@ -120,19 +120,19 @@ CASES: dict[str, Builder] = {
         "position": 1,
     },
     "suishin.plans.services.goal_delete": lambda plan, town, other: {"goal": plan.goals.first()},
-    "suishin.plans.services.priority_area_create": lambda plan, town, other: {"plan": plan, "title": "書き換え"},
-    "suishin.plans.services.priority_area_update": lambda plan, town, other: {
-        "area": plan.priority_areas.first(),
-        "version": plan.priority_areas.first().version,
+    "suishin.plans.services.plan_item_create": lambda plan, town, other: {"plan": plan, "title": "書き換え"},
+    "suishin.plans.services.plan_item_update": lambda plan, town, other: {
+        "area": plan.items.first(),
+        "version": plan.items.first().version,
         "title": "書き換え",
         "description": "",
         "cross_cutting": False,
         "position": 1,
     },
-    "suishin.plans.services.priority_area_delete": lambda plan, town, other: {"area": plan.priority_areas.first()},
+    "suishin.plans.services.plan_item_delete": lambda plan, town, other: {"area": plan.items.first()},
     "suishin.plans.services.measure_create": lambda plan, town, other: {
         "plan": plan,
-        "priority_area": plan.priority_areas.first(),
+        "item": plan.items.first(),
         "data": {"title": "書き換え"},
         "departments": [town.departments[1]],
     },
@@ -180,7 +180,7 @@ CASES: dict[str, Builder] = {
         "obj": draft_revision(plan, town),
         "action": "submit",
     },
-    "suishin.plans.services.roadmap_import_apply": lambda plan, town, other: {
+    "suishin.plans.roadmap_import.roadmap_import_apply": lambda plan, town, other: {
         "plan": plan,
         "imported": imported_roadmap(plan),
     },
@@ -326,7 +326,7 @@ MIXED_CASES: dict[str, Builder] = {
         "suishin.plans.services.measure_create",
         {
             "plan": own_plan,
-            "priority_area": plan.priority_areas.first(),
+            "item": plan.items.first(),
             "data": {"title": "書き換え"},
             "departments": [],
         },
@@ -335,7 +335,7 @@ MIXED_CASES: dict[str, Builder] = {
         "suishin.plans.services.measure_create",
         {
             "plan": own_plan,
-            "priority_area": own_plan.priority_areas.first(),
+            "item": own_plan.items.first(),
             "data": {"title": "書き換え"},
             "departments": [town.departments[1]],
         },
@@ -346,7 +346,7 @@ MIXED_CASES: dict[str, Builder] = {
             "measure": first_measure(own_plan),
             "version": first_measure(own_plan).version,
             "data": {},
-            "priority_area": plan.priority_areas.first(),
+            "item": plan.items.first(),
         },
     ),
     "department_create: own organization, other town's parent": lambda plan, town, other, own_plan: (
@@ -386,7 +386,7 @@ EXEMPT = {
 
 
 def tenant_rows() -> dict[str, int]:
-    models = [Plan, Goal, PriorityArea, Measure, RoadmapEntry, PlanRevision, Department, Membership, TransitionRecord]
+    models = [Plan, Goal, PlanItem, Measure, RoadmapEntry, PlanRevision, Department, Membership, TransitionRecord]
     counts = {m._meta.label: m.objects.count() for m in models}
     counts["revision states"] = list(PlanRevision.objects.order_by("pk").values_list("status", flat=True))
     counts["users"] = apps.get_model("auth", "User").objects.count()
@@ -396,10 +396,10 @@ def tenant_rows() -> dict[str, int]:
 def snapshot_of(plan) -> list:
     return [
         list(Plan.objects.filter(pk=plan.pk).values_list("title", "version")),
-        list(Measure.objects.filter(plan=plan).order_by("pk").values_list("title", "version", "priority_area_id")),
+        list(Measure.objects.filter(plan=plan).order_by("pk").values_list("title", "version", "item_id")),
         list(RoadmapEntry.objects.filter(measure__plan=plan).order_by("pk").values_list("label", "version")),
         list(Goal.objects.filter(plan=plan).order_by("pk").values_list("title", "version")),
-        list(PriorityArea.objects.filter(plan=plan).order_by("pk").values_list("title", "version")),
+        list(PlanItem.objects.filter(plan=plan).order_by("pk").values_list("title", "version")),
     ]
 
 

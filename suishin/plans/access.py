@@ -7,7 +7,7 @@ from suishin.tenants.actor import Actor
 from suishin.tenants.models import Role
 from suishin.tenants.policy import OWN_DEPARTMENTS, Policy, RoleRight
 
-from .models import Goal, Measure, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from .models import Goal, Measure, Plan, PlanItem, PlanRevision, RoadmapEntry
 
 
 def access_plan(actor: Actor, plan_id) -> Plan:
@@ -33,12 +33,12 @@ def access_goal(actor: Actor, goal_id) -> Goal:
     return get_in_organization(Goal.objects.select_related("plan"), actor, goal_id)
 
 
-def access_priority_area(actor: Actor, area_id) -> PriorityArea:
-    return get_in_organization(PriorityArea.objects.select_related("plan"), actor, area_id)
+def access_plan_item(actor: Actor, area_id) -> PlanItem:
+    return get_in_organization(PlanItem.objects.select_related("plan"), actor, area_id)
 
 
 def access_measure(actor: Actor, measure_id) -> Measure:
-    return get_in_organization(Measure.objects.select_related("plan", "priority_area"), actor, measure_id)
+    return get_in_organization(Measure.objects.select_related("plan", "item"), actor, measure_id)
 
 
 def access_roadmap_entry(actor: Actor, entry_id) -> RoadmapEntry:

@@ -3,7 +3,7 @@
 
 from suishin.core.registry import Seeder
 
-from .models import Goal, Measure, MeasureDepartment, Plan, PriorityArea, RoadmapEntry, Stage
+from .models import Goal, Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry, Stage
 
 AREAS = 8
 MEASURES = 80
@@ -29,8 +29,8 @@ def seed_plans(*, towns, departments_of, rng) -> None:
         for plan in plans
         for g in range(1, 4)
     )
-    areas = PriorityArea.objects.bulk_create(
-        PriorityArea(organization=plan.organization, plan=plan, position=a, title=f"重点取組事項{a}")
+    areas = PlanItem.objects.bulk_create(
+        PlanItem(organization=plan.organization, plan=plan, position=a, title=f"重点取組事項{a}")
         for plan in plans
         for a in range(1, AREAS + 1)
     )
@@ -40,7 +40,7 @@ def seed_plans(*, towns, departments_of, rng) -> None:
         Measure(
             organization=area.organization,
             plan_id=area.plan_id,
-            priority_area=area,
+            item=area,
             number=f"{area.position:02d}-{m:02d}",
             position=m,
             title=f"施策{area.position}-{m}",

@@ -7,6 +7,7 @@ measure, the spans clipped and dropped and the owners left behind; `services.pla
 on the new plan (`Plan.carry_report`, shown on its page until dismissed) and in its audit entry.
 """
 
+from .levels import structure_measures
 from .models import Plan
 
 
@@ -24,8 +25,8 @@ def carry_report(structure: dict, based_on: Plan, owner_names: set[str]) -> dict
     start_fy, end_fy = int(structure["start_fy"]), int(structure["end_fy"])
     measures = spans = clipped_count = dropped_count = owners_dropped = 0
     by_measure = []
-    for area in structure.get("priority_areas", []):
-        for measure in area.get("measures", []):
+    for measure, _ancestors in structure_measures(structure):
+        if measure:
             measures += 1
             clipped, dropped = [], []
             for span in measure.get("roadmap", []):

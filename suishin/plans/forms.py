@@ -8,7 +8,7 @@ from suishin.core.fields import FiscalYearField, ModelChoiceField, ModelMultiple
 from suishin.core.forms import CleanTextMixin, Form
 from suishin.core.wareki import fiscal_year_label
 
-from .models import STAGE_UNSET_LABEL, Plan, PriorityArea, Stage
+from .models import STAGE_UNSET_LABEL, Plan, PlanItem, Stage
 from .revision_dates import check_revision_date
 
 
@@ -69,19 +69,19 @@ class GoalForm(CleanTextMixin, VersionedFormMixin):
     position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
 
 
-class PriorityAreaForm(CleanTextMixin, VersionedFormMixin):
+class PlanItemForm(CleanTextMixin, VersionedFormMixin):
     title = forms.CharField(label=_("重点取組事項"), max_length=200)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     cross_cutting = forms.BooleanField(label=_("全ての重点取組事項に共通する取組（BPRの徹底など）"), required=False)
     position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
 
-    def __init__(self, *args, plan: Plan, area: PriorityArea | None = None, **kwargs):
+    def __init__(self, *args, plan: Plan, area: PlanItem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan, self.area = plan, area
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
-        others = self.plan.priority_areas.filter(title=title)
+        others = self.plan.items.filter(title=title)
         if self.area is not None:
             others = others.exclude(pk=self.area.pk)
         if others.exists():
@@ -97,7 +97,7 @@ class MeasureForm(CleanTextMixin, VersionedFormMixin):
     """The measure's logic model; secretariat users also choose its area and owners."""
 
     title = forms.CharField(label=_("施策名"), max_length=200)
-    priority_area = ModelChoiceField(label=_("重点取組事項"), queryset=PriorityArea.objects.none())
+    item = ModelChoiceField(label=_("重点取組事項"), queryset=PlanItem.objects.none())
     departments = ModelMultipleChoiceField(
         label=_("担当課"),
         queryset=None,
@@ -119,10 +119,10 @@ class MeasureForm(CleanTextMixin, VersionedFormMixin):
 
     def __init__(self, *args, plan: Plan, departments, can_structure: bool, is_new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority_area"].queryset = plan.priority_areas.all()
+        self.fields["item"].queryset = plan.items.all()
         self.fields["departments"].queryset = departments
         if not can_structure:
-            del self.fields["priority_area"]
+            del self.fields["item"]
             del self.fields["departments"]
         if is_new:
             del self.fields["version"]
@@ -205,7 +205,7 @@ class RevisionCompareForm(Form):
         self.fields["new"].choices = choices
 
 
-MEASURE_FIELDS = [f for f in MeasureForm.base_fields if f not in ("version", "priority_area", "departments")]
+MEASURE_FIELDS = [f for f in MeasureForm.base_fields if f not in ("version", "item", "departments")]
 
 
 class PlanRollOverForm(PeriodFormMixin):

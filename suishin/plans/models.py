@@ -10,6 +10,10 @@ from suishin.core.concurrency import Versioned
 from suishin.core.fiscal_year import fiscal_years
 from suishin.tenants.models import Department, TenantModel
 
+MAX_LEVELS = 5  # levels of items above the measures
+DEFAULT_LEVEL_NAMES = ["重点取組事項"]
+DEFAULT_LEAF_NAME = "施策"
+
 
 class Plan(Versioned, TenantModel):
     """A municipality's DX plan over a period of fiscal years."""
@@ -31,6 +35,10 @@ class Plan(Versioned, TenantModel):
     # What was carried from `based_on` and what was not (see services.carry_report), shown on the plan's
     # page until dismissed; the audit entry of its creation keeps it for good.
     carry_report = models.JSONField(_("引き継ぎの報告"), default=dict, blank=True)
+    # The names of the levels above the measures, top first (上里町: ["重点取組事項"]; 神戸市: ["柱", "大項目",
+    # "中項目"]); [] is a flat list of measures. The leaf's name is `leaf_name` (施策, 個別項目).
+    level_names = models.JSONField(_("階層名"), default=list, blank=True)
+    leaf_name = models.CharField(_("施策の呼び方"), max_length=20, default=DEFAULT_LEAF_NAME)
 
     class Meta:
         ordering = ["organization", "-start_fy", "id"]
@@ -50,6 +58,11 @@ class Plan(Versioned, TenantModel):
     def fiscal_years(self) -> list[int]:
         return fiscal_years(self.start_fy, self.end_fy)
 
+    @property
+    def depth(self) -> int:
+        """How many levels of items the plan has above its measures (0 to 5)."""
+        return len(self.level_names or [])
+
 
 class Goal(Versioned, TenantModel):
     """取組目標: a value the plan pursues, in order."""
@@ -58,6 +71,9 @@ class Goal(Versioned, TenantModel):
     position = models.PositiveIntegerField(_("順番"), default=0)
     title = models.CharField(_("取組目標"), max_length=300)
     description = models.TextField(_("説明"), blank=True)
+    items = models.ManyToManyField(
+        "PlanItem", verbose_name=_("関係する項目"), through="GoalItem", related_name="goals", blank=True
+    )
 
     class Meta:
         ordering = ["plan", "position", "id"]
@@ -68,29 +84,50 @@ class Goal(Versioned, TenantModel):
         return self.title
 
 
-class PriorityArea(Versioned, TenantModel):
-    """重点取組事項: an area the plan concentrates on, holding measures."""
+class PlanItem(Versioned, TenantModel):
+    """A heading of the plan above its measures, at one of the plan's levels (上里町: 重点取組事項;
+    神戸市: 柱 → 大項目 → 中項目). Items of the plan's last level hold its measures.
 
-    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="priority_areas")
+    `number` is the town's own (「①」「(1)」「01」, or none), unique as a full path within the plan
+    (checked by the services, see numbering.py); the primary key is the stable ID the Excel carries.
+    """
+
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上位の項目"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    level = models.PositiveSmallIntegerField(_("階層"), default=1)
+    number = models.CharField(_("番号"), max_length=20, blank=True)
     position = models.PositiveIntegerField(_("順番"), default=0)
-    title = models.CharField(_("重点取組事項"), max_length=200)
+    title = models.CharField(_("項目名"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
     cross_cutting = models.BooleanField(
-        _("全ての重点取組事項に共通する取組"),
+        _("全ての項目に共通する取組"),
         default=False,
-        help_text=_("BPRの徹底のように、全ての重点取組事項に共通する取組のときに選びます。"),
+        help_text=_("BPRの徹底のように、全ての項目に共通する取組のときに選びます。"),
     )
 
     class Meta:
-        ordering = ["plan", "position", "id"]
+        ordering = ["plan", "level", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "title"], name="priority_area_title_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=MAX_LEVELS), name="plan_item_level_range"
+            ),
         ]
-        verbose_name = _("重点取組事項")
-        verbose_name_plural = _("重点取組事項")
+        verbose_name = _("計画の項目")
+        verbose_name_plural = _("計画の項目")
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def label(self) -> str:
+        """The item as a plan prints it: 「① 市民サービス改革」, or the title alone."""
+        return item_label(self.number, self.title)
+
+
+def item_label(number: str, title: str) -> str:
+    return f"{number} {title}" if number else title
 
 
 class Stage(models.TextChoices):
@@ -111,13 +148,20 @@ class Measure(Versioned, TenantModel):
     """施策・事業 with its logic model: 課題 → 要因・根拠 → 取組内容 → 効果見込み・目標."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="measures")
-    priority_area = models.ForeignKey(
-        PriorityArea, verbose_name=_("重点取組事項"), on_delete=models.PROTECT, related_name="measures"
+    # The item of the plan's last level the measure belongs to; none in a plan without levels.
+    item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("項目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
     )
     number = models.CharField(
         _("施策番号"),
         max_length=20,
-        help_text=_("計画の中で変わらない番号です。Excelの取込みはこの番号で施策を見分けます。"),
+        blank=True,
+        help_text=_("町の書き方の番号です（例：01-02、①）。上位の項目の番号と合わせて計画の中で重複できません。"),
     )
     position = models.PositiveIntegerField(_("順番"), default=0)
     title = models.CharField(_("施策名"), max_length=200)
@@ -135,15 +179,12 @@ class Measure(Versioned, TenantModel):
     )
 
     class Meta:
-        ordering = ["plan", "priority_area__position", "position", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="measure_number_unique"),
-        ]
+        ordering = ["plan", "position", "number"]
         verbose_name = _("施策")
         verbose_name_plural = _("施策")
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self) -> str:
         return reverse("plans:measure_detail", args=[self.pk])
@@ -169,6 +210,22 @@ class MeasureDepartment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.measure_id}:{self.department_id}"
+
+
+class GoalItem(TenantModel):
+    """An item of the plan that a goal (取組目標) is served by."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="item_links")
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="goal_links")
+
+    class Meta:
+        ordering = ["goal", "item__level", "item__position"]
+        constraints = [models.UniqueConstraint(fields=["goal", "item"], name="goal_item_unique")]
+        verbose_name = _("取組目標の項目")
+        verbose_name_plural = _("取組目標の項目")
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}:{self.item_id}"
 
 
 class RoadmapEntry(Versioned, TenantModel):

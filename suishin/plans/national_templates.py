@@ -35,7 +35,7 @@ TEMPLATES = {"mic_2020": MIC_2020, "mic_2024": MIC_2024}
 def national_structure(template: str) -> dict:
     """Return the priority areas of national template `template` as plan structure data."""
     return {
-        "priority_areas": [
+        "items": [
             {"title": title, "description": NATIONAL_KPI.get(title, ""), "measures": []}
             for title in TEMPLATES[template]
         ]

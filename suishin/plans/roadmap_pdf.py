@@ -70,5 +70,3 @@ def roadmap_pdf_bytes(plan: Plan, department: Department | None = None, *, print
         landscape=True,
         printed_on=printed_on,
     )
-
-

@@ -65,18 +65,18 @@ def plan_outline(plan: Plan, department: Department | None = None, with_roadmap:
     """
     areas = {
         a["id"]: AreaRow(a["id"], a["title"], a["cross_cutting"])
-        for a in plan.priority_areas.values("id", "title", "cross_cutting")
+        for a in plan.items.values("id", "title", "cross_cutting")
     }
     measures_qs = plan.measures.all()
     if department is not None:
         measures_qs = measures_qs.filter(ownerships__department=department)
     measures = {}
-    for m in measures_qs.order_by("priority_area__position", "position", "number").values(
-        "id", "number", "title", "stage", "national_kpi_note", "priority_area_id"
+    for m in measures_qs.order_by("item__position", "position", "number").values(
+        "id", "number", "title", "stage", "national_kpi_note", "item_id"
     ):
         row = MeasureRow(m["id"], m["number"], m["title"], m["stage"], m["national_kpi_note"])
         measures[m["id"]] = row
-        areas[m["priority_area_id"]].measures.append(row)
+        areas[m["item_id"]].measures.append(row)
     if not measures:
         return list(areas.values())
     _add_owner_names(measures, plan.organization_id)
@@ -170,8 +170,8 @@ def measure_page(plan: Plan, page_number, department: Department | None = None, 
     measures = plan.measures.all()
     if department is not None:
         measures = measures.filter(ownerships__department=department)
-    measures = measures.order_by("priority_area__position", "position", "number").values_list(
-        "id", "number", "title", "stage", "priority_area__title"
+    measures = measures.order_by("item__position", "position", "number").values_list(
+        "id", "number", "title", "stage", "item__title"
     )
     page = Paginator(measures, per_page).get_page(page_number)
     rows = {values[0]: MeasureListRow(*values) for values in page.object_list}

@@ -2,34 +2,39 @@
 apply the change in one transaction and write the audit log."""
 
 import datetime as dt
-from collections import Counter
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max
-from django.utils import timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from suishin.core.audit import audit_record
-from suishin.core.bulk import bulk_insert
 from suishin.core.concurrency import save_if_unchanged
 from suishin.core.fiscal_year import fiscal_year_bounds
 from suishin.core.ordering import next_position
 from suishin.core.service import service
 from suishin.core.wareki import fiscal_year_label
-from suishin.tabular.writes import bulk_update_rows
 from suishin.tenants.access import require_same_organization
 from suishin.tenants.actor import Actor
 from suishin.tenants.models import Department
 
 from .access import can_edit_plan, require_measure_editor, require_plan_editor
 from .carry_report import carry_report
-from .models import Goal, Measure, MeasureDepartment, Plan, PlanRevision, PriorityArea, RoadmapEntry
+from .levels import check_level_names, structure_tree
+from .models import (
+    DEFAULT_LEAF_NAME,
+    DEFAULT_LEVEL_NAMES,
+    Goal,
+    GoalItem,
+    Measure,
+    MeasureDepartment,
+    Plan,
+    PlanItem,
+    PlanRevision,
+    RoadmapEntry,
+)
 from .national_templates import TEMPLATES, national_structure
+from .numbering import Numbered, PlanNumbers, path_text
 from .snapshots import plan_snapshot
-
-if TYPE_CHECKING:
-    from .spreadsheets import ImportedMeasure, RoadmapImport
 
 PLAN_FIELDS = ["title", "start_fy", "end_fy", "mission", "vision", "positioning"]
 MEASURE_TEXT_FIELDS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
@@ -117,69 +122,119 @@ def _owner_departments(organization, structure: dict, based_on: Plan | None) -> 
 
 
 def _plan_build(*, organization, structure: dict, based_on: Plan | None) -> Plan:
-    plan = Plan(organization=organization, based_on=based_on, **{f: structure.get(f, "") for f in PLAN_FIELDS})
+    """Write a plan from `structure` (snapshots.py's shape, or an older revision's: see levels.structure_tree)."""
+    tree = structure_tree(structure, default_level_names=organization.plan_level_names or DEFAULT_LEVEL_NAMES)
+    plan = Plan(
+        organization=organization,
+        based_on=based_on,
+        level_names=tree.level_names,
+        leaf_name=tree.leaf_name,
+        **{f: structure.get(f, "") for f in PLAN_FIELDS},
+    )
     departments = _owner_departments(organization, structure, based_on)
     if based_on is not None:
         plan.carry_report = carry_report(structure, based_on, set(departments))
     plan.full_clean()
     plan.save()
+    builder = _Builder(plan, departments)
+    for position, data in enumerate(tree.items, start=1):
+        builder.item(data, parent=None, level=1, position=position)
+    for position, data in enumerate(tree.measures, start=1):
+        builder.measure(data, item=None, position=position)
+    RoadmapEntry.objects.bulk_create(builder.entries)
     for position, goal in enumerate(structure.get("goals", []), start=1):
         if isinstance(goal, str):
             goal = {"title": goal}
-        Goal.objects.create(
+        created = Goal.objects.create(
             organization=organization,
             plan=plan,
             position=position,
             title=goal["title"],
             description=goal.get("description", ""),
         )
-    for area_position, area_data in enumerate(structure.get("priority_areas", []), start=1):
-        area = PriorityArea.objects.create(
+        GoalItem.objects.bulk_create(
+            GoalItem(organization=organization, goal=created, item=builder.items_by_key[key])
+            for key in goal.get("items", [])
+            if key in builder.items_by_key
+        )
+    return plan
+
+
+class _Builder:
+    """Writes a structure's items and measures, numbering those without a number as the plan would."""
+
+    def __init__(self, plan: Plan, departments: dict[str, Department]):
+        self.plan, self.departments = plan, departments
+        self.numbers = PlanNumbers(items={}, measures=[])
+        self.items_by_key: dict = {}
+        self.entries: list[RoadmapEntry] = []
+
+    def item(self, data: dict, *, parent: PlanItem | None, level: int, position: int) -> None:
+        plan = self.plan
+        number = data.get("number") or ""
+        item = PlanItem.objects.create(
+            organization=plan.organization,
+            plan=plan,
+            parent=parent,
+            level=level,
+            number=number,
+            position=position,
+            title=data["title"],
+            description=data.get("description", ""),
+            cross_cutting=bool(data.get("cross_cutting", False)),
+        )
+        self.numbers.items[item.pk] = Numbered(item.pk, parent.pk if parent else None, number, level, position)
+        self.numbers.take(item.parent_id, number)
+        if "id" in data:
+            self.items_by_key[data["id"]] = item
+        for child_position, child in enumerate(data.get("items", []), start=1):
+            self.item(child, parent=item, level=level + 1, position=child_position)
+        for measure_position, measure_data in enumerate(data.get("measures", []), start=1):
+            self.measure(measure_data, item=item, position=measure_position)
+
+    def measure(self, data: dict, *, item: PlanItem | None, position: int) -> None:
+        plan, organization = self.plan, self.plan.organization
+        item_id = item.pk if item else None
+        number = data.get("number") or ""
+        if number:
+            self.numbers.measures.append((0, item_id, number))
+            self.numbers.take(item_id, number)
+        else:
+            number = self.numbers.propose_measure(item_id)
+        measure = Measure.objects.create(
             organization=organization,
             plan=plan,
-            position=area_position,
-            title=area_data["title"],
-            description=area_data.get("description", ""),
-            cross_cutting=bool(area_data.get("cross_cutting", False)),
+            item=item,
+            number=number,
+            position=position,
+            title=data["title"],
+            problem=data.get("problem", ""),
+            causes=data.get("causes", ""),
+            actions=data.get("actions", ""),
+            expected_effects=data.get("expected_effects", ""),
+            stage=data.get("stage") or "",  # a plan need not give its measures a 段階
+            national_kpi_note=data.get("national_kpi_note", ""),
         )
-        for measure_position, measure_data in enumerate(area_data.get("measures", []), start=1):
-            measure = Measure.objects.create(
-                organization=organization,
-                plan=plan,
-                priority_area=area,
-                number=measure_data.get("number") or f"{area_position:02d}-{measure_position:02d}",
-                position=measure_position,
-                title=measure_data["title"],
-                problem=measure_data.get("problem", ""),
-                causes=measure_data.get("causes", ""),
-                actions=measure_data.get("actions", ""),
-                expected_effects=measure_data.get("expected_effects", ""),
-                stage=measure_data.get("stage") or "",  # a plan need not give its measures a 段階
-                national_kpi_note=measure_data.get("national_kpi_note", ""),
-            )
-            MeasureDepartment.objects.bulk_create(
-                MeasureDepartment(organization=organization, measure=measure, department=departments[name])
-                for name in measure_data.get("departments", [])
-                if name in departments
-            )
-            entries = []
-            for entry_position, span in enumerate(measure_data.get("roadmap", []), start=1):
-                start_fy, end_fy = int(span["start_fy"]), int(span["end_fy"])
-                # A copied plan may cover other years: keep what overlaps the new period.
-                start_fy, end_fy = max(start_fy, plan.start_fy), min(end_fy, plan.end_fy)
-                if start_fy <= end_fy:
-                    entries.append(
-                        RoadmapEntry(
-                            organization=organization,
-                            measure=measure,
-                            label=span["label"],
-                            start_fy=start_fy,
-                            end_fy=end_fy,
-                            position=entry_position,
-                        )
+        MeasureDepartment.objects.bulk_create(
+            MeasureDepartment(organization=organization, measure=measure, department=self.departments[name])
+            for name in data.get("departments", [])
+            if name in self.departments
+        )
+        for entry_position, span in enumerate(data.get("roadmap", []), start=1):
+            start_fy, end_fy = int(span["start_fy"]), int(span["end_fy"])
+            # A copied plan may cover other years: keep what overlaps the new period.
+            start_fy, end_fy = max(start_fy, plan.start_fy), min(end_fy, plan.end_fy)
+            if start_fy <= end_fy:
+                self.entries.append(
+                    RoadmapEntry(
+                        organization=organization,
+                        measure=measure,
+                        label=span["label"],
+                        start_fy=start_fy,
+                        end_fy=end_fy,
+                        position=entry_position,
                     )
-            RoadmapEntry.objects.bulk_create(entries)
-    return plan
+                )
 
 
 @service
@@ -241,107 +296,202 @@ def goal_delete(*, actor: Actor, goal: Goal) -> None:
 
 
 @service
-def priority_area_create(
-    *, actor: Actor, plan: Plan, title: str, description: str = "", cross_cutting: bool = False
-) -> PriorityArea:
-    require_plan_editor(actor, "priority_area.create", plan)
-    area = PriorityArea.objects.create(
+def plan_levels_update(*, actor: Actor, plan: Plan, version: int, level_names: list[str], leaf_name: str) -> Plan:
+    """Name the plan's levels. Their number changes only while the plan has no items and no measures
+    (an item of a level that goes away would lose its place)."""
+    require_plan_editor(actor, "plan.levels_update", plan)
+    level_names = check_level_names(level_names)
+    leaf_name = (leaf_name or "").strip() or DEFAULT_LEAF_NAME
+    if len(level_names) != plan.depth and (plan.items.exists() or plan.measures.exists()):
+        raise ValidationError(
+            {
+                "level_names": _(
+                    "項目や施策がある計画は、階層の数を変えられません（今は%(n)s階層）。名前だけを変えてください。"
+                )
+                % {"n": plan.depth}
+            },
+            code="levels_in_use",
+        )
+    before = {"level_names": plan.level_names, "leaf_name": plan.leaf_name}
+    plan.level_names, plan.leaf_name = level_names, leaf_name
+    plan.full_clean()
+    save_if_unchanged(plan, version, ["level_names", "leaf_name"])
+    audit_record(
+        actor=actor.user,
+        organization=plan.organization,
+        verb="plan.levels_update",
+        target=plan,
+        data={"before": before, "after": {"level_names": level_names, "leaf_name": leaf_name}},
+    )
+    return plan
+
+
+def _check_item_place(plan: Plan, parent: PlanItem | None) -> int:
+    """Return the level a child of `parent` takes in `plan`, or refuse a parent that cannot hold items."""
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ValidationError({"parent": _("上位の項目がこの計画のものではありません。")}, code="parent_of_other_plan")
+    level = parent.level + 1 if parent is not None else 1
+    if level > plan.depth:
+        raise ValidationError({"parent": _("この計画の項目は%(n)s階層までです。") % {"n": plan.depth}}, code="too_deep")
+    return level
+
+
+def _check_item_text(plan: Plan, parent: PlanItem | None, title: str, number: str, item: PlanItem | None) -> None:
+    """Refuse a title another child of the same parent has, or a number taken as a full path."""
+    siblings = PlanItem.objects.for_organization(plan.organization_id).filter(plan=plan, parent=parent, title=title)
+    if item is not None:
+        siblings = siblings.exclude(pk=item.pk)
+    if siblings.exists():
+        raise ValidationError({"title": _("同じ上位の項目の下に同じ名前の項目があります。")}, code="title_taken")
+    numbers = PlanNumbers.for_plan(plan)
+    own = numbers.item_path(item.pk) if item is not None else None
+    if not numbers.is_free(parent.pk if parent else None, number, own_path=own):
+        raise ValidationError(
+            {
+                "number": _("番号「%(number)s」はこの計画で既に使われています。")
+                % {"number": path_text(numbers.path(parent.pk if parent else None, number))}
+            },
+            code="number_taken",
+        )
+
+
+@service
+def plan_item_create(
+    *,
+    actor: Actor,
+    plan: Plan,
+    title: str,
+    parent: PlanItem | None = None,
+    number: str | None = None,
+    description: str = "",
+    cross_cutting: bool = False,
+) -> PlanItem:
+    """Add an item under `parent` (None: at the top level); without a number, the proposal of numbering.py."""
+    require_plan_editor(actor, "plan_item.create", plan, *([parent] if parent else []))
+    level = _check_item_place(plan, parent)
+    if number is None:
+        number = PlanNumbers.for_plan(plan).propose_item(parent.pk if parent else None, level)
+    number = number.strip()
+    _check_item_text(plan, parent, title, number, None)
+    item = PlanItem(
         organization=plan.organization,
         plan=plan,
-        position=next_position(plan.priority_areas.all()),
+        parent=parent,
+        level=level,
+        number=number,
+        position=next_position(
+            PlanItem.objects.for_organization(plan.organization_id).filter(plan=plan, parent=parent)
+        ),
         title=title,
         description=description,
         cross_cutting=cross_cutting,
     )
-    audit_record(actor=actor.user, organization=plan.organization, verb="priority_area.create", target=area)
-    return area
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=actor.user,
+        organization=plan.organization,
+        verb="plan_item.create",
+        target=item,
+        data={"level": level, "number": number},
+    )
+    return item
 
 
 @service
-def priority_area_update(
+def plan_item_update(
     *,
     actor: Actor,
-    area: PriorityArea,
+    item: PlanItem,
     version: int,
     title: str,
     description: str,
     cross_cutting: bool,
     position: int,
-) -> PriorityArea:
-    require_plan_editor(actor, "priority_area.update", area)
-    area.title, area.description, area.cross_cutting, area.position = title, description, cross_cutting, position
-    save_if_unchanged(area, version, ["title", "description", "cross_cutting", "position"])
-    audit_record(actor=actor.user, organization=area.organization, verb="priority_area.update", target=area)
-    return area
+    number: str | None = None,
+) -> PlanItem:
+    """Change an item's text, number or place among its siblings."""
+    require_plan_editor(actor, "plan_item.update", item)
+    number = item.number if number is None else number.strip()
+    _check_item_text(item.plan, item.parent, title, number, item)
+    before = {"title": item.title, "number": item.number}
+    item.title, item.description, item.cross_cutting, item.position, item.number = (
+        title,
+        description,
+        cross_cutting,
+        position,
+        number,
+    )
+    item.full_clean(exclude=["plan", "organization", "parent"])
+    save_if_unchanged(item, version, ["title", "description", "cross_cutting", "position", "number"])
+    changed = {k: [v, getattr(item, k)] for k, v in before.items() if v != getattr(item, k)}
+    audit_record(actor=actor.user, organization=item.organization, verb="plan_item.update", target=item, data=changed)
+    return item
 
 
 @service
-def priority_area_delete(*, actor: Actor, area: PriorityArea) -> None:
-    """Delete an empty priority area; one that still holds measures is refused."""
-    require_plan_editor(actor, "priority_area.delete", area)
-    if area.measures.exists():
-        raise ValidationError(_("施策がある重点取組事項は削除できません。先に施策を移すか削除してください。"))
-    audit_record(actor=actor.user, organization=area.organization, verb="priority_area.delete", target=area)
-    area.delete()
+def plan_item_delete(*, actor: Actor, item: PlanItem) -> None:
+    """Delete an empty item; one that still holds items or measures is refused."""
+    require_plan_editor(actor, "plan_item.delete", item)
+    if item.measures.exists() or item.children.exists():
+        raise ValidationError(
+            _("下に項目や施策がある項目は削除できません。先に移すか削除してください。"), code="item_not_empty"
+        )
+    GoalItem.objects.for_organization(item.organization_id).filter(item=item).delete()
+    audit_record(actor=actor.user, organization=item.organization, verb="plan_item.delete", target=item)
+    item.delete()
 
 
 # --- measures ---------------------------------------------------------------------------------
 
 
 class MeasureNumbering:
-    """Propose free 施策番号 「AA-NN」 for new measures of a plan.
+    """施策番号 proposals for new measures of a plan (numbering.PlanNumbers, by item)."""
 
-    An area's number 「AA」 is the one its measures already carry (the town's own: a cross-cutting
-    item may be 00 and the fourth item the fifth by position), or, for an area without measures,
-    its position unless another area uses that number, then the first number no area uses. Numbers
-    stay unique within the plan.
-    """
-
-    def __init__(self, pairs):
-        self.taken: set[str] = set()
-        self.prefixes: dict[int, Counter] = {}
-        for area_id, number in pairs:
-            self.taken.add(number)
-            prefix, _dash, _sequence = number.rpartition("-")
-            if prefix:
-                self.prefixes.setdefault(area_id, Counter())[prefix] += 1
+    def __init__(self, numbers: PlanNumbers):
+        self.numbers = numbers
 
     @classmethod
     def for_plan(cls, plan: Plan) -> "MeasureNumbering":
-        return cls(plan.measures.values_list("priority_area_id", "number"))
+        return cls(PlanNumbers.for_plan(plan))
 
-    def area_prefix(self, area: PriorityArea) -> str:
-        own = self.prefixes.get(area.pk)
-        if own:
-            return own.most_common(1)[0][0]
-        used = {p for area_id, counter in self.prefixes.items() if area_id != area.pk for p in counter}
-        prefix = f"{area.position:02d}"
-        candidate = 1
-        while prefix in used:
-            prefix = f"{candidate:02d}"
-            candidate += 1
-        return prefix
-
-    def next_for(self, area: PriorityArea) -> str:
-        """Return a free number for a new measure of `area`, and count it as taken."""
-        prefix = self.area_prefix(area)
-        sequences = [
-            int(number.rpartition("-")[2])
-            for number in self.taken
-            if number.rpartition("-")[0] == prefix and number.rpartition("-")[2].isdigit()
-        ]
-        sequence = max(sequences, default=0) + 1
-        while f"{prefix}-{sequence:02d}" in self.taken:
-            sequence += 1
-        number = f"{prefix}-{sequence:02d}"
-        self.taken.add(number)
-        self.prefixes.setdefault(area.pk, Counter())[prefix] += 1
-        return number
+    def next_for(self, item: PlanItem | None) -> str:
+        """Return a free number for a new measure of `item`, and count it as taken."""
+        return self.numbers.propose_measure(item.pk if item is not None else None)
 
 
-def next_measure_number(plan: Plan, area: PriorityArea) -> str:
-    """Return a free 施策番号 for a new measure of `area` (see MeasureNumbering)."""
-    return MeasureNumbering.for_plan(plan).next_for(area)
+def next_measure_number(plan: Plan, item: PlanItem | None) -> str:
+    """Return a free 施策番号 for a new measure of `item` (see numbering.py)."""
+    return MeasureNumbering.for_plan(plan).next_for(item)
+
+
+def check_measure_place(plan: Plan, item: PlanItem | None) -> None:
+    """Refuse an item that cannot hold measures: another plan's, or one above the plan's last level."""
+    if item is None:
+        if plan.depth:
+            raise ValidationError(
+                {"item": _("%(level)sを選んでください。") % {"level": plan.level_names[-1]}}, code="item_required"
+            )
+        return
+    if item.plan_id != plan.pk:
+        raise ValidationError({"item": _("項目がこの計画のものではありません。")}, code="item_of_other_plan")
+    if item.level != plan.depth:
+        raise ValidationError(
+            {"item": _("施策は%(level)sの下に置きます。") % {"level": plan.level_names[-1]}}, code="item_not_leaf"
+        )
+
+
+def _check_measure_number(plan: Plan, item: PlanItem | None, number: str, measure: Measure | None) -> None:
+    numbers = PlanNumbers.for_plan(plan)
+    own = numbers.path(measure.item_id, measure.number) if measure is not None and measure.number else None
+    if not numbers.is_free(item.pk if item else None, number, own_path=own):
+        raise ValidationError(
+            {
+                "number": _("施策番号「%(number)s」はこの計画で既に使われています。")
+                % {"number": path_text(numbers.path(item.pk if item else None, number))}
+            },
+            code="number_taken",
+        )
 
 
 def _check_departments(plan: Plan, departments) -> list[Department]:
@@ -362,19 +512,24 @@ def _set_departments(measure: Measure, departments: list[Department]) -> None:
 
 
 @service
-def measure_create(*, actor: Actor, plan: Plan, priority_area: PriorityArea, data: dict, departments) -> Measure:
-    """Add a measure to `priority_area`, with a new 施策番号."""
+def measure_create(*, actor: Actor, plan: Plan, item: PlanItem | None, data: dict, departments) -> Measure:
+    """Add a measure to `item` (None in a plan without levels), with the given 施策番号 or a proposed one."""
     departments = list(departments)
-    require_plan_editor(actor, "measure.create", plan, priority_area, *departments)
-    if priority_area.plan_id != plan.pk:
-        raise ValidationError(_("重点取組事項がこの計画のものではありません。"))
+    require_plan_editor(actor, "measure.create", plan, *([item] if item else []), *departments)
+    check_measure_place(plan, item)
     departments = _check_departments(plan, departments)
+    number = (data.get("number") or "").strip()
+    if number:
+        _check_measure_number(plan, item, number, None)
+    else:
+        number = next_measure_number(plan, item)
+    siblings = Measure.objects.for_organization(plan.organization_id).filter(plan=plan, item=item)
     measure = Measure(
         organization=plan.organization,
         plan=plan,
-        priority_area=priority_area,
-        number=data.get("number") or next_measure_number(plan, priority_area),
-        position=next_position(priority_area.measures.all()),
+        item=item,
+        number=number,
+        position=next_position(siblings),
         **{f: data.get(f) or "" for f in MEASURE_TEXT_FIELDS},
     )
     measure.full_clean()
@@ -398,29 +553,43 @@ def measure_update(
     version: int,
     data: dict,
     departments=None,
-    priority_area: PriorityArea | None = None,
+    item: PlanItem | None = None,
 ) -> Measure:
     """Change a measure. A department user may change the logic model of its own measures;
     only the secretariat moves a measure or changes its owners."""
     departments = list(departments) if departments is not None else None
-    require_measure_editor(actor, measure, "measure.update", priority_area, *(departments or []))
-    if (departments is not None or priority_area is not None) and not can_edit_plan(actor):
+    require_measure_editor(actor, measure, "measure.update", item, *(departments or []))
+    if (departments is not None or item is not None) and not can_edit_plan(actor):
         departments = None
-        priority_area = None
-    before = {f: getattr(measure, f) for f in MEASURE_TEXT_FIELDS}
+        item = None
+    before = {f: getattr(measure, f) for f in [*MEASURE_TEXT_FIELDS, "number"]}
+    old_item_id, old_number = measure.item_id, measure.number
     for field in MEASURE_TEXT_FIELDS:
         if field in data:
             setattr(measure, field, data[field])
     fields = list(MEASURE_TEXT_FIELDS)
-    if priority_area is not None and priority_area.pk != measure.priority_area_id:
-        if priority_area.plan_id != measure.plan_id:
-            raise ValidationError(_("重点取組事項がこの計画のものではありません。"))
-        measure.priority_area = priority_area
-        measure.position = next_position(priority_area.measures.all())
-        fields += ["priority_area", "position"]
+    new_item = measure.item
+    if item is not None and item.pk != measure.item_id:
+        check_measure_place(measure.plan, item)
+        new_item = item
+        measure.item = item
+        measure.position = next_position(
+            Measure.objects.for_organization(measure.organization_id).filter(plan=measure.plan_id, item=item)
+        )
+        fields += ["item", "position"]
+    # Only the secretariat renumbers (the number is the plan's, not the department's).
+    if "number" in data and can_edit_plan(actor):
+        measure.number = (data["number"] or "").strip() or measure.number
+        fields.append("number")
+    if (measure.item_id, measure.number) != (old_item_id, old_number):
+        _check_measure_number(measure.plan, new_item, measure.number, Measure(item_id=old_item_id, number=old_number))
     measure.full_clean(exclude=["plan", "organization"])
     save_if_unchanged(measure, version, fields)
-    changed = {f: [before[f], getattr(measure, f)] for f in MEASURE_TEXT_FIELDS if before[f] != getattr(measure, f)}
+    changed = {
+        f: [before[f], getattr(measure, f)]
+        for f in [*MEASURE_TEXT_FIELDS, "number"]
+        if before[f] != getattr(measure, f)
+    }
     if departments is not None:
         departments = _check_departments(measure.plan, departments)
         _set_departments(measure, departments)
@@ -596,154 +765,3 @@ def plan_revision_transition(*, actor: Actor, revision: PlanRevision, action: st
 
 
 # --- 工程表 import (read and checked by spreadsheets.py) ---------------------------------------
-
-
-@service
-def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport") -> dict:
-    """Apply a problem-free import: update measures by 施策番号, add new ones, replace their owners and spans.
-
-    Measures whose row says what the plan already says are left alone (an edited file usually changes a
-    few rows); the others are written in bulk, in a fixed number of statements whatever the file's size.
-    """
-    require_same_organization(actor, "roadmap.import", plan)
-    require_plan_editor(actor, "roadmap.import", plan)
-    if imported.problems:
-        raise ValueError("an import with problems is never applied")
-    areas = {area.title: area for area in plan.priority_areas.all()}
-    existing = {
-        values[0]: values
-        for values in plan.measures.values_list(
-            "number", "pk", "priority_area_id", "position", "title", "national_kpi_note"
-        )
-    }
-    current = _current_owners_and_spans(plan.organization_id, [values[1] for values in existing.values()])
-    numbering = MeasureNumbering((values[2], number) for number, values in existing.items())
-    last_position: dict[int, int] = {}
-    for _number, _pk, area_id, position, _title, _note in existing.values():
-        last_position[area_id] = max(last_position.get(area_id, 0), position)
-    now = timezone.now()
-    created, updated, renamed = [], [], []
-    new_owners, new_spans = [], []  # (measure, owner ids) and (measure, spans) to write in place of the old
-    unchanged = 0
-    for row in imported.measures:
-        area = areas[row.area_title]
-        area_id = area.pk
-        owners, spans = _owners_and_spans(row)
-        if row.number not in existing:
-            last_position[area_id] = last_position.get(area_id, 0) + 1
-            measure = Measure(
-                organization=plan.organization,
-                plan=plan,
-                priority_area=area,
-                number=numbering.next_for(area),
-                position=last_position[area_id],
-                title=row.title,
-                national_kpi_note=row.note,
-            )
-            created.append(measure)
-            new_owners.append((measure, owners))
-            new_spans.append((measure, spans))
-            continue
-        _number, pk, current_area_id, _position, title, note = existing[row.number]
-        same_text = (title, current_area_id, note) == (row.title, area_id, row.note)
-        current_owners, current_spans, _entries = current[pk]
-        same_spans = sorted(spans) == current_spans  # the file lists spans by lane, the plan by position
-        if same_text and owners == current_owners and same_spans:
-            unchanged += 1
-            continue
-        measure = _Changed(pk)
-        if same_text:
-            updated.append(pk)
-        else:
-            renamed.append((pk, row.title, area_id, row.note))
-        if owners != current_owners:
-            new_owners.append((measure, owners))
-        if not same_spans:
-            new_spans.append((measure, spans))
-    Measure.objects.bulk_create(created)
-    # A changed measure gets a new version: edit forms opened before the import must reload.
-    plan.measures.filter(pk__in=updated).update(version=F("version") + 1, updated_at=now)
-    bulk_update_rows(Measure, ["title", "priority_area_id", "national_kpi_note"], renamed, versioned=True)
-    organization_id = plan.organization_id
-    if new_owners:
-        MeasureDepartment.objects.for_organization(organization_id).filter(
-            measure_id__in=[m.pk for m, _owners in new_owners]
-        ).delete()
-        bulk_insert(
-            MeasureDepartment,
-            ["organization_id", "measure_id", "department_id"],
-            (
-                (organization_id, measure.pk, department_id)
-                for measure, owners in new_owners
-                for department_id in owners
-            ),
-        )
-    if new_spans:
-        _rewrite_spans(organization_id, new_spans, current)
-    summary = {"created": len(created), "updated": len(updated) + len(renamed), "unchanged": unchanged}
-    audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
-    return summary
-
-
-def _owners_and_spans(row: "ImportedMeasure") -> tuple[list[int], list[tuple[str, int, int]]]:
-    """Return a row's owners (department ids, sorted) and its spans as (label, start, end)."""
-    return (
-        sorted(set(row.department_ids)),
-        [(span.label, span.start_fy, span.end_fy) for span in row.spans],
-    )
-
-
-class _Changed:
-    """A measure the import changes, by its id alone (a model instance costs more than the write)."""
-
-    __slots__ = ("pk",)
-
-    def __init__(self, pk: int):
-        self.pk = pk
-
-
-def _rewrite_spans(organization_id: int, new_spans: list, current: dict[int, tuple]) -> None:
-    """Write each measure's new spans over its old ones: the first ones in place (same rows, new values,
-    version + 1), then the rest added or the old left over deleted.
-
-    A full rewrite usually keeps the number of spans, so it is one UPDATE: no row is deleted and added
-    again, and no link is checked again (see tabular/writes.py).
-    """
-    updates, inserts, deletes = [], [], []
-    for measure, spans in new_spans:
-        entries = current[measure.pk][2] if measure.pk in current else []  # (id, label, start, end, position)
-        for position, (label, start_fy, end_fy) in enumerate(spans, start=1):
-            if position > len(entries):
-                inserts.append((organization_id, measure.pk, label, start_fy, end_fy, position))
-            elif entries[position - 1][1:] != (label, start_fy, end_fy, position):  # a span left as it was stays
-                updates.append((entries[position - 1][0], label, start_fy, end_fy, position))
-        deletes.extend(entry[0] for entry in entries[len(spans) :])
-    if deletes:
-        RoadmapEntry.objects.for_organization(organization_id).filter(pk__in=deletes).delete()
-    bulk_update_rows(RoadmapEntry, ["label", "start_fy", "end_fy", "position"], updates, versioned=True)
-    bulk_insert(RoadmapEntry, ["organization_id", "measure_id", "label", "start_fy", "end_fy", "position"], inserts)
-
-
-def _current_owners_and_spans(organization_id: int, measure_ids: list[int]) -> dict[int, tuple]:
-    """Return each measure's owners and spans (both sorted, to compare with `_owners_and_spans` of a row)
-    and its spans' rows in their order, as (id, label, start_fy, end_fy, position)."""
-    owners: dict[int, set] = {pk: set() for pk in measure_ids}
-    spans: dict[int, list] = {pk: [] for pk in measure_ids}
-    entry_rows: dict[int, list] = {pk: [] for pk in measure_ids}
-    for measure_id, department_id in (
-        MeasureDepartment.objects.for_organization(organization_id)
-        .filter(measure_id__in=measure_ids)
-        .values_list("measure_id", "department_id")
-    ):
-        owners[measure_id].add(department_id)
-    entries = (
-        RoadmapEntry.objects.for_organization(organization_id)
-        .filter(measure_id__in=measure_ids)
-        .order_by("measure_id", "position", "id")
-    )
-    for pk, measure_id, label, start_fy, end_fy, position in entries.values_list(
-        "pk", "measure_id", "label", "start_fy", "end_fy", "position"
-    ):
-        spans[measure_id].append((label, start_fy, end_fy))
-        entry_rows[measure_id].append((pk, label, start_fy, end_fy, position))
-    return {pk: (sorted(owners[pk]), sorted(spans[pk]), entry_rows[pk]) for pk in measure_ids}

@@ -12,25 +12,31 @@ from django.utils.translation import gettext_lazy
 
 from suishin.core.wareki import fiscal_year_label
 
-from .models import MeasureDepartment, Plan, RoadmapEntry, stage_labels
+from .models import GoalItem, MeasureDepartment, Plan, PlanItem, RoadmapEntry, stage_labels
 
 MEASURE_KEYS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
 
 
 def plan_snapshot(plan: Plan) -> dict:
-    """Return the whole plan as plain data, in a constant number of queries."""
+    """Return the whole plan as plain data, in a constant number of queries whatever its size or depth.
+
+    Items nest as the plan's levels do (`items` in each item), measures hang under the items of the last
+    level (or at the top, `measures`, in a plan without levels); items and measures keep their ids, the
+    stable keys by which two states are compared and goals name the items they serve.
+    """
     own = plan.organization_id
-    measures = plan.measures.prefetch_related(
+    measures = plan.measures.order_by("position", "number", "id").prefetch_related(
         Prefetch("ownerships", queryset=MeasureDepartment.objects.for_organization(own).select_related("department")),
         Prefetch(
             "roadmap_entries",
             queryset=RoadmapEntry.objects.for_organization(own).order_by("start_fy", "position", "id"),
         ),
     )
-    by_area: dict[int, list[dict]] = {}
+    by_item: dict[int | None, list[dict]] = {}
     for measure in measures:
-        by_area.setdefault(measure.priority_area_id, []).append(
+        by_item.setdefault(measure.item_id, []).append(
             {
+                "id": measure.pk,
                 "number": measure.number,
                 **{key: getattr(measure, key) for key in MEASURE_KEYS},
                 "departments": [o.department.name for o in measure.ownerships.all()],
@@ -40,6 +46,27 @@ def plan_snapshot(plan: Plan) -> dict:
                 ],
             }
         )
+    nodes: dict[int, dict] = {}
+    children: dict[int | None, list[dict]] = {}
+    for item in PlanItem.objects.for_organization(own).filter(plan=plan).order_by("level", "position", "id"):
+        node = {
+            "id": item.pk,
+            "number": item.number,
+            "title": item.title,
+            "description": item.description,
+            "cross_cutting": item.cross_cutting,
+            "items": [],
+            "measures": by_item.get(item.pk, []),
+        }
+        nodes[item.pk] = node
+        children.setdefault(item.parent_id, []).append(node)
+    for pk, node in nodes.items():
+        node["items"] = children.get(pk, [])
+    goal_items: dict[int, list[int]] = {}
+    for goal_id, item_id in (
+        GoalItem.objects.for_organization(own).filter(goal__plan=plan).values_list("goal_id", "item_id")
+    ):
+        goal_items.setdefault(goal_id, []).append(item_id)
     return {
         "title": plan.title,
         "start_fy": plan.start_fy,
@@ -47,16 +74,14 @@ def plan_snapshot(plan: Plan) -> dict:
         "mission": plan.mission,
         "vision": plan.vision,
         "positioning": plan.positioning,
-        "goals": [{"title": g.title, "description": g.description} for g in plan.goals.all()],
-        "priority_areas": [
-            {
-                "title": area.title,
-                "description": area.description,
-                "cross_cutting": area.cross_cutting,
-                "measures": by_area.get(area.pk, []),
-            }
-            for area in plan.priority_areas.all()
+        "level_names": list(plan.level_names),
+        "leaf_name": plan.leaf_name,
+        "goals": [
+            {"title": g.title, "description": g.description, "items": goal_items.get(g.pk, [])}
+            for g in plan.goals.all()
         ],
+        "items": children.get(None, []),
+        "measures": by_item.get(None, []),
     }
 
 
@@ -85,7 +110,7 @@ PLAN_FIELD_LABELS = {
 }
 MEASURE_FIELD_LABELS = {
     "title": gettext_lazy("施策名"),
-    "priority_area": gettext_lazy("重点取組事項"),
+    "item": gettext_lazy("重点取組事項"),
     "problem": gettext_lazy("課題"),
     "causes": gettext_lazy("想定される要因・根拠"),
     "actions": gettext_lazy("具体的な取組内容"),
@@ -97,10 +122,14 @@ MEASURE_FIELD_LABELS = {
 
 
 def _measures(snapshot: dict) -> dict[str, dict]:
+    from .levels import structure_measures
+
     return {
-        m["number"]: {**m, "priority_area": area["title"]}
-        for area in snapshot.get("priority_areas", [])
-        for m in area.get("measures", [])
+        " ".join([*(a["number"] for a in ancestors if a.get("number")), m["number"]]): {
+            **m,
+            "item": ancestors[-1]["title"] if ancestors else "",
+        }
+        for m, ancestors in structure_measures(snapshot)
     }
 
 
@@ -179,8 +208,10 @@ def plan_diff(old: dict, new: dict) -> list[Change]:
     changes += [Change("removed", _("取組目標"), g, key=f"goal:{g}") for g in old_goals if g not in new_goals]
     changes += [Change("added", _("取組目標"), g, key=f"goal:{g}") for g in new_goals if g not in old_goals]
 
-    old_areas = {a["title"]: a for a in old.get("priority_areas", [])}
-    new_areas = {a["title"]: a for a in new.get("priority_areas", [])}
+    from .levels import structure_tree
+
+    old_areas = {a["title"]: a for a in structure_tree(old).items}
+    new_areas = {a["title"]: a for a in structure_tree(new).items}
     changes += [Change("removed", _("重点取組事項"), t, key=f"area:{t}") for t in old_areas if t not in new_areas]
     changes += [Change("added", _("重点取組事項"), t, key=f"area:{t}") for t in new_areas if t not in old_areas]
     for title in new_areas.keys() & old_areas.keys():

@@ -198,7 +198,7 @@ def roadmap_table(plan: Plan) -> Table:
                 header=gettext_lazy("重点取組事項"),
                 required=True,
                 width=22,
-                find=lambda context: {t: t for t in context["plan"].priority_areas.values_list("title", flat=True)},
+                find=lambda context: {t: t for t in context["plan"].items.values_list("title", flat=True)},
                 missing=gettext_lazy("重点取組事項「%(text)s」はこの計画にありません。"),
             ),
             TextColumn(

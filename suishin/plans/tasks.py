@@ -7,7 +7,7 @@ from suishin.core.models import Job
 from suishin.tabular.jobs import run_table_import
 
 from .models import Plan
-from .services import roadmap_import_apply
+from .roadmap_import import roadmap_import_apply
 from .spreadsheets import parse_roadmap_sheet
 
 

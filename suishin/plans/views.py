@@ -22,7 +22,7 @@ from . import services
 from .access import (
     access_goal,
     access_plan,
-    access_priority_area,
+    access_plan_item,
     can_edit_plan,
     require_plan_editor,
 )
@@ -30,8 +30,9 @@ from .forms import (
     GoalForm,
     PlanCreateForm,
     PlanForm,
-    PriorityAreaForm,
+    PlanItemForm,
 )
+from .levels import structure_measures
 from .models import PlanRevision, stage_labels
 from .pages import plan_confirm_delete, plan_form_page
 from .selectors import plan_outline, plans_of
@@ -82,7 +83,7 @@ def _report_copy(request, structure: dict, plan) -> None:
     outside it is shortened, one wholly outside it is not copied (carrying spans over comes with the
     roll-over of a plan into the next period).
     """
-    measures = [m for area in structure.get("priority_areas", []) for m in area.get("measures", [])]
+    measures = [m for m, _ancestors in structure_measures(structure)]
     kept = shortened = dropped = 0
     for span in (s for m in measures for s in m.get("roadmap", [])):
         start_fy, end_fy = int(span["start_fy"]), int(span["end_fy"])
@@ -208,28 +209,26 @@ def goal_delete(request, goal_id):
 
 
 @login_required
-def area_create(request, plan_id):
+def item_create(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
-    require_plan_editor(actor, "priority_area.create", plan)
-    form = PriorityAreaForm(request.POST or None, plan=plan)
+    require_plan_editor(actor, "plan_item.create", plan)
+    form = PlanItemForm(request.POST or None, plan=plan)
     del form.fields["position"], form.fields["version"]
-    save = partial(services.priority_area_create, actor=actor, plan=plan)
+    save = partial(services.plan_item_create, actor=actor, plan=plan)
     return save_valid_form(request, form, save, success=_("重点取組事項を追加しました。"), then=plan) or plan_form_page(
         request, form, plan=plan, title=_("重点取組事項を追加"), cancel_url=plan.get_absolute_url()
     )
 
 
 @login_required
-def area_edit(request, area_id):
+def item_edit(request, area_id):
     actor = require_actor(request)
-    area = access_priority_area(actor, area_id)
-    require_plan_editor(actor, "priority_area.update", area)
+    area = access_plan_item(actor, area_id)
+    require_plan_editor(actor, "plan_item.update", area)
     fields = ["title", "description", "cross_cutting", "position", "version"]
-    form = PriorityAreaForm(
-        request.POST or None, initial={f: getattr(area, f) for f in fields}, plan=area.plan, area=area
-    )
-    save = partial(services.priority_area_update, actor=actor, area=area)
+    form = PlanItemForm(request.POST or None, initial={f: getattr(area, f) for f in fields}, plan=area.plan, area=area)
+    save = partial(services.plan_item_update, actor=actor, area=area)
     return save_valid_form(
         request, form, save, success=_("重点取組事項を保存しました。"), then=area.plan
     ) or plan_form_page(
@@ -238,30 +237,30 @@ def area_edit(request, area_id):
         plan=area.plan,
         title=_("重点取組事項を編集"),
         cancel_url=area.plan.get_absolute_url(),
-        delete=("plans:area_delete", area.pk),
+        delete=("plans:item_delete", area.pk),
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def area_delete(request, area_id):
+def item_delete(request, area_id):
     actor = require_actor(request)
-    area = access_priority_area(actor, area_id)
-    require_plan_editor(actor, "priority_area.delete", area)
+    area = access_plan_item(actor, area_id)
+    require_plan_editor(actor, "plan_item.delete", area)
     if request.method != "POST":
         return plan_confirm_delete(
             request,
             plan=area.plan,
             what=area.title,
-            cancel_url=reverse("plans:area_edit", args=[area.pk]),
+            cancel_url=reverse("plans:item_edit", args=[area.pk]),
             blocked=_("施策がある重点取組事項は削除できません。先に施策を移すか削除してください。")
             if area.measures.exists()
             else "",
         )
     try:
-        services.priority_area_delete(actor=actor, area=area)
+        services.plan_item_delete(actor=actor, area=area)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-        return redirect("plans:area_edit", area_id=area.pk)
+        return redirect("plans:item_edit", area_id=area.pk)
     messages.success(request, _("重点取組事項を削除しました。"))
     return redirect(area.plan)

@@ -79,7 +79,7 @@ def measure_create(request, plan_id):
     initial = {"stage": ""}  # 段階 is the town's to give, or not
     area_id = request.GET.get("area")
     if area_id and area_id.isdigit():
-        initial["priority_area"] = area_id
+        initial["item"] = area_id
     form = MeasureForm(
         request.POST or None,
         initial=initial,
@@ -93,7 +93,7 @@ def measure_create(request, plan_id):
         measure = services.measure_create(
             actor=actor,
             plan=plan,
-            priority_area=data["priority_area"],
+            item=data["item"],
             data={f: data[f] for f in MEASURE_FIELDS},
             departments=data["departments"],
         )
@@ -149,7 +149,7 @@ def measure_edit(request, measure_id):
     can_structure = can_edit_plan(actor)
     initial = {f: getattr(measure, f) for f in MEASURE_FIELDS} | {
         "version": measure.version,
-        "priority_area": measure.priority_area_id,
+        "item": measure.item_id,
         "departments": list(measure.ownerships.values_list("department_id", flat=True)),
     }
     form = MeasureForm(
@@ -168,7 +168,7 @@ def measure_edit(request, measure_id):
                 version=data["version"],
                 data={f: data[f] for f in MEASURE_FIELDS},
                 departments=data.get("departments"),
-                priority_area=data.get("priority_area"),
+                item=data.get("item"),
             )
         except ValidationError as error:
             form_errors_from(form, error)

@@ -20,7 +20,7 @@ def test_demo_town_has_the_plan_of_seed_001():
     assert (plan.start_fy, plan.end_fy) == (2021, 2025)
     assert "誰一人取り残さない" in plan.vision
     assert plan.goals.count() == 3
-    areas = list(plan.priority_areas.all())
+    areas = list(plan.items.all())
     assert len([a for a in areas if not a.cross_cutting]) == 8
     assert [a.title for a in areas if not a.cross_cutting][0] == "情報システムの標準化・共通化"
     my_number = next(a for a in areas if "マイナンバーカード" in a.title)

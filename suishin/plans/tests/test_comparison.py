@@ -255,7 +255,7 @@ def test_revision_and_compare_pages_link_to_the_comparison(secretariat, cast, pl
 def test_old_snapshots_with_a_stage_everywhere_still_compare(cast, plan):
     first = decided_revision(cast.town, plan, dt.date(2023, 4, 1))
     snapshot = first.snapshot
-    for area in snapshot["priority_areas"]:
+    for area in snapshot["items"]:
         for measure in area["measures"]:
             measure["stage"] = "digitization"
     first.snapshot = snapshot

@@ -17,8 +17,8 @@ def english(client, user):
 def test_revision_compare_labels_and_prefixes_are_translated(client, cast, plan):
     actor = cast.town.actor("secretariat")
     revision = decided_revision(cast.town, plan, dt.date(2023, 4, 1))
-    area = plan.priority_areas.first()
-    services.priority_area_update(
+    area = plan.items.first()
+    services.plan_item_update(
         actor=actor,
         area=area,
         title=area.title,

@@ -18,7 +18,7 @@ def measure_post(measure, **changes) -> dict:
     """The measure form as a browser posts it unchanged: textareas come back with CRLF."""
     data = {
         "title": measure.title,
-        "priority_area": measure.priority_area_id,
+        "item": measure.item_id,
         "departments": list(measure.departments.values_list("pk", flat=True)),
         "stage": measure.stage,
         "version": measure.version,

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suishin.plans import services
-from suishin.plans.services import roadmap_import_apply
+from suishin.plans.roadmap_import import roadmap_import_apply
 from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_workbook
 from suishin.plans.tests.test_spreadsheets import as_upload
 from suishin.tabular.uploads import open_xlsx_upload
@@ -17,7 +17,7 @@ from suishin.tenants.services import department_update, system_actor
 
 
 def _first_measure(plan):
-    return plan.measures.order_by("priority_area__position", "position").first()
+    return plan.measures.order_by("item__position", "position").first()
 
 
 def _import_renamed_span(cast, plan):
@@ -54,14 +54,14 @@ CHANGES = {
         None,
     )[1],
     "goal_delete": lambda actor, plan: (services.goal_delete(actor=actor, goal=plan.goals.first()), None)[1],
-    "priority_area_create": lambda actor, plan: (
-        services.priority_area_create(actor=actor, plan=plan, title="空の重点取組事項"),
+    "plan_item_create": lambda actor, plan: (
+        services.plan_item_create(actor=actor, plan=plan, title="空の重点取組事項"),
         None,  # an area without measures is not drawn on the 工程表
     )[1],
-    "priority_area_update": lambda actor, plan: (
-        services.priority_area_update(
+    "plan_item_update": lambda actor, plan: (
+        services.plan_item_update(
             actor=actor,
-            area=(a := plan.priority_areas.first()),
+            area=(a := plan.items.first()),
             version=a.version,
             title="名前を変えた重点取組事項",
             description=a.description,
@@ -70,9 +70,9 @@ CHANGES = {
         ),
         "名前を変えた重点取組事項",
     )[1],
-    "priority_area_delete": lambda actor, plan: (
-        services.priority_area_delete(
-            actor=actor, area=services.priority_area_create(actor=actor, plan=plan, title="消す重点取組事項")
+    "plan_item_delete": lambda actor, plan: (
+        services.plan_item_delete(
+            actor=actor, area=services.plan_item_create(actor=actor, plan=plan, title="消す重点取組事項")
         ),
         None,
     )[1],
@@ -80,7 +80,7 @@ CHANGES = {
         services.measure_create(
             actor=actor,
             plan=plan,
-            priority_area=plan.priority_areas.first(),
+            item=plan.items.first(),
             data={"title": "新しく足した施策"},
             departments=[],
         ),

@@ -36,10 +36,10 @@ def import_bytes(cast, plan, data: bytes):
 
 
 def test_new_measures_get_no_stage_unless_given(cast, plan):
-    actor, area = cast.town.actor("secretariat"), plan.priority_areas.first()
-    unset = services.measure_create(actor=actor, plan=plan, priority_area=area, data={"title": "未定"}, departments=[])
+    actor, area = cast.town.actor("secretariat"), plan.items.first()
+    unset = services.measure_create(actor=actor, plan=plan, item=area, data={"title": "未定"}, departments=[])
     given = services.measure_create(
-        actor=actor, plan=plan, priority_area=area, data={"title": "DX", "stage": Stage.TRANSFORMATION}, departments=[]
+        actor=actor, plan=plan, item=area, data={"title": "DX", "stage": Stage.TRANSFORMATION}, departments=[]
     )
     assert (unset.stage, given.stage) == ("", Stage.TRANSFORMATION)
     assert unset.stage_label == "未設定" and given.stage_label == "DX"
@@ -75,7 +75,7 @@ def test_the_new_measure_form_starts_unset_and_saves_unset(secretariat, cast, pl
         url,
         {
             "title": "段階なし",
-            "priority_area": plan.priority_areas.first().pk,
+            "item": plan.items.first().pk,
             "departments": [cast.town.departments[1].pk],
         },
     )
@@ -88,9 +88,7 @@ def test_an_imported_new_measure_gets_no_stage_and_unset_survives_a_round_trip(c
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
     row = sheet.max_row + 1
-    for column, value in enumerate(
-        ["", plan.priority_areas.first().title, "取込みの新施策", cast.town.departments[1].name], 1
-    ):
+    for column, value in enumerate(["", plan.items.first().title, "取込みの新施策", cast.town.departments[1].name], 1):
         sheet.cell(row, column, value)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -119,7 +117,7 @@ def test_an_old_revision_whose_measures_all_have_a_stage_still_renders_and_compa
     revision = decided_revision(cast.town, plan, dt.date(2023, 4, 1))
     # Snapshots frozen before 段階 became optional: every measure has one.
     snapshot = copy.deepcopy(revision.snapshot)
-    for area in snapshot["priority_areas"]:
+    for area in snapshot["items"]:
         for measure in area["measures"]:
             measure["stage"] = "digitalization"
     revision.snapshot = snapshot

@@ -55,7 +55,7 @@ def test_file_name_names_the_town_and_the_edition_as_the_excel_file_does(staff, 
     assert excel == response["Content-Disposition"].replace(".pdf", ".xlsx")
 
 
-def test_pdf_groups_measures_under_their_priority_areas_with_wareki_year_headers(plan, tmp_path):
+def test_pdf_groups_measures_under_their_items_with_wareki_year_headers(plan, tmp_path):
     pdf = roadmap_pdf_bytes(plan, printed_on=dt.date(2024, 5, 1))
 
     text = plain(pdf_text(pdf, tmp_path))
@@ -68,7 +68,7 @@ def test_pdf_groups_measures_under_their_priority_areas_with_wareki_year_headers
 
 def test_overlapping_spans_take_a_lane_each_as_on_the_page(cast):
     structure = plan_structure(cast.town, measures=1, areas=1)
-    roadmap = structure["priority_areas"][0]["measures"][0]["roadmap"]
+    roadmap = structure["items"][0]["measures"][0]["roadmap"]
     roadmap.append({"label": "研修", "start_fy": 2022, "end_fy": 2023})
     plan = plan_create(actor=cast.town.actor("secretariat"), structure=structure)
 

@@ -39,9 +39,7 @@ def test_items_measures_owners_and_overlapping_spans_are_carried(cast, plan):
 
     assert (new.start_fy, new.end_fy, new.based_on_id) == (2024, 2028, plan.pk)
     assert list(new.goals.values_list("title", flat=True)) == list(plan.goals.values_list("title", flat=True))
-    assert list(new.priority_areas.values_list("title", flat=True)) == list(
-        plan.priority_areas.values_list("title", flat=True)
-    )
+    assert list(new.items.values_list("title", flat=True)) == list(plan.items.values_list("title", flat=True))
     fields = ("number", "title", "stage", "ownerships__department__name")
     assert list(new.measures.order_by("number").values_list(*fields)) == list(
         plan.measures.order_by("number").values_list(*fields)

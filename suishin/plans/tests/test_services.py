@@ -21,7 +21,7 @@ def test_plan_create_from_national_templates(cast):
     for template, titles in (("mic_2020", MIC_2020), ("mic_2024", MIC_2024)):
         structure = national_structure(template) | {"title": template, "start_fy": 2024, "end_fy": 2028}
         plan = services.plan_create(actor=actor, structure=structure)
-        assert [a.title for a in plan.priority_areas.all()] == titles
+        assert [a.title for a in plan.items.all()] == titles
     assert len(MIC_2020) == 6 and len(MIC_2024) == 7
     assert AuditLog.objects.filter(verb="plan.create", organization=cast.town.organization).count() == 2
 
@@ -42,17 +42,15 @@ def test_only_the_secretariat_creates_plans_and_measures(cast, plan, role):
     with pytest.raises(PermissionDenied):
         services.plan_create(actor=actor, structure={"title": "x", "start_fy": 2024, "end_fy": 2025})
     with pytest.raises(PermissionDenied):
-        services.measure_create(
-            actor=actor, plan=plan, priority_area=plan.priority_areas.first(), data={"title": "x"}, departments=[]
-        )
+        services.measure_create(actor=actor, plan=plan, item=plan.items.first(), data={"title": "x"}, departments=[])
 
 
 def test_measure_create_assigns_a_new_number_and_writes_the_audit_log(cast, plan):
-    area = plan.priority_areas.first()
+    area = plan.items.first()
     measure = services.measure_create(
         actor=cast.town.actor("secretariat"),
         plan=plan,
-        priority_area=area,
+        item=area,
         data={"title": "書かない窓口", "problem": "窓口の混雑"},
         departments=[cast.town.departments[1]],
     )
@@ -85,7 +83,7 @@ def test_department_user_cannot_change_owners_or_area(cast, plan):
         version=own.version,
         data={"title": own.title},
         departments=[cast.town.departments[2]],
-        priority_area=plan.priority_areas.last(),
+        item=plan.items.last(),
     )
     own.refresh_from_db()
     assert list(own.departments.all()) == [cast.town.departments[1]]
@@ -125,9 +123,9 @@ def test_plan_period_cannot_shrink_below_its_spans(cast, plan):
     assert plan.end_fy == 2025
 
 
-def test_priority_area_with_measures_cannot_be_deleted(cast, plan):
+def test_item_with_measures_cannot_be_deleted(cast, plan):
     with pytest.raises(ValidationError):
-        services.priority_area_delete(actor=cast.town.actor("secretariat"), area=plan.priority_areas.first())
+        services.plan_item_delete(actor=cast.town.actor("secretariat"), area=plan.items.first())
 
 
 def test_published_revision_is_frozen_and_diff_lists_changes(cast, plan):
@@ -137,12 +135,12 @@ def test_published_revision_is_frozen_and_diff_lists_changes(cast, plan):
     services.measure_update(actor=actor, measure=measure, version=measure.version, data={"actions": "新しい取組"})
     services.roadmap_entry_create(actor=actor, measure=measure, label="拡大", start_fy=2025, end_fy=2025)
     added = services.measure_create(
-        actor=actor, plan=plan, priority_area=plan.priority_areas.first(), data={"title": "新施策"}, departments=[]
+        actor=actor, plan=plan, item=plan.items.first(), data={"title": "新施策"}, departments=[]
     )
     second = decided_revision(cast.town, plan, dt.date(2024, 4, 1))
     first.refresh_from_db()
     assert first.number == 1 and second.number == 2
-    frozen_actions = [m["actions"] for a in first.snapshot["priority_areas"] for m in a["measures"]]
+    frozen_actions = [m["actions"] for a in first.snapshot["items"] for m in a["measures"]]
     assert "新しい取組" not in frozen_actions
     changes = plan_diff(first.snapshot, second.snapshot)
     kinds = {(c.kind, c.item) for c in changes}

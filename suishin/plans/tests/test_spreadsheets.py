@@ -14,7 +14,7 @@ from suishin.core.import_problems import MAX_PROBLEMS
 from suishin.core.models import AuditLog, Job
 from suishin.plans import services
 from suishin.plans.models import Measure, RoadmapEntry
-from suishin.plans.services import roadmap_import_apply
+from suishin.plans.roadmap_import import roadmap_import_apply
 from suishin.plans.snapshots import plan_snapshot
 from suishin.plans.spreadsheets import (
     FIRST_DATA_ROW,
@@ -259,7 +259,7 @@ def test_import_after_excel_resaves_with_shared_strings_and_furigana(cast, plan)
 
 def test_reimporting_spans_added_out_of_year_order_changes_nothing(cast, plan):
     # The file lists a measure's spans lane by lane, the plan keeps them in the order they were added.
-    measure = plan.measures.order_by("priority_area__position", "position").first()
+    measure = plan.measures.order_by("item__position", "position").first()
     actor = cast.town.actor("secretariat")
     services.roadmap_entry_create(actor=actor, measure=measure, label="後の取組", start_fy=2024, end_fy=2025)
     services.roadmap_entry_create(actor=actor, measure=measure, label="前の取組", start_fy=2021, end_fy=2022)

@@ -60,12 +60,12 @@ def test_measure_create_form_reports_missing_fields_in_japanese(secretariat, pla
 
 
 def test_measure_create_and_add_span_through_the_pages(secretariat, cast, plan):
-    area = plan.priority_areas.first()
+    area = plan.items.first()
     response = secretariat.post(
         reverse("plans:measure_create", args=[plan.pk]),
         {
             "title": "証明書コンビニ交付",
-            "priority_area": area.pk,
+            "item": area.pk,
             "departments": [cast.town.departments[1].pk],
             "stage": "digitalization",
             "problem": "窓口の混雑",
@@ -88,7 +88,7 @@ def test_stale_edit_is_refused_with_a_message(secretariat, plan):
     url = reverse("plans:measure_edit", args=[measure.pk])
     data = {
         "title": "新しい名前",
-        "priority_area": measure.priority_area_id,
+        "item": measure.item_id,
         "departments": list(measure.departments.values_list("pk", flat=True)),
         "stage": measure.stage,
         "version": measure.version,
@@ -108,7 +108,7 @@ def test_plan_create_accepts_wareki_years_and_a_template(secretariat, cast):
     plan = Plan.objects.get(title="新計画")
     assert response.status_code == 302
     assert (plan.start_fy, plan.end_fy) == (2019, 2023)
-    assert plan.priority_areas.count() == 7
+    assert plan.items.count() == 7
 
 
 def test_plan_create_rejects_an_unknown_era_year(secretariat):
@@ -235,7 +235,7 @@ def test_measure_list_paginates(secretariat, cast):
 @pytest.mark.parametrize("kind", ["goal", "area", "entry", "plan"])
 def test_every_edit_form_refuses_a_stale_save(secretariat, plan, kind):
     """Two people open the same form; the second save is refused and the first one stays."""
-    goal, area = plan.goals.first(), plan.priority_areas.first()
+    goal, area = plan.goals.first(), plan.items.first()
     entry = RoadmapEntry.objects.filter(measure__plan=plan).first()
     url, data, reload = {
         "goal": (
@@ -244,7 +244,7 @@ def test_every_edit_form_refuses_a_stale_save(secretariat, plan, kind):
             lambda: goal.__class__.objects.get(pk=goal.pk).title,
         ),
         "area": (
-            reverse("plans:area_edit", args=[area.pk]),
+            reverse("plans:item_edit", args=[area.pk]),
             {"title": "領域A", "description": "", "position": 1, "version": area.version},
             lambda: area.__class__.objects.get(pk=area.pk).title,
         ),
@@ -283,7 +283,7 @@ def test_protected_fields_in_a_post_are_ignored(secretariat, cast, plan):
     measure = plan.measures.first()
     data = {
         "title": "名前だけ変える",
-        "priority_area": measure.priority_area_id,
+        "item": measure.item_id,
         "departments": list(measure.departments.values_list("pk", flat=True)),
         "stage": measure.stage,
         "version": measure.version,
@@ -338,11 +338,11 @@ def test_delete_asks_first_then_deletes_on_post(secretariat, plan):
 
 def test_measure_list_rows_show_number_title_area_owners_and_stage(secretariat, cast, plan):
     page = secretariat.get(reverse("plans:measure_list", args=[plan.pk])).content.decode()
-    for measure in plan.measures.select_related("priority_area"):
+    for measure in plan.measures.select_related("item"):
         owners = "、".join(o.department.name for o in measure.ownerships.select_related("department"))
         link = f'<a href="{measure.get_absolute_url()}">{measure.title}</a>'
         row = page[page.index(f"<td>{measure.number}</td>") :].split("</tr>", 1)[0]
-        assert link in row and measure.priority_area.title in row and owners in row
+        assert link in row and measure.item.title in row and owners in row
         assert measure.get_stage_display() in row
     outsider = cast.town.departments[0]  # the plan factory gives measures to the other two
     assert not plan.measures.filter(ownerships__department=outsider).exists()

@@ -115,7 +115,7 @@ def test_the_snapshot_is_the_plan_as_submitted(cast, plan, draft):
     Measure.objects.filter(plan=plan).update(title="提出前に直した施策")
     plan_revision_transition(actor=cast.town.actor("secretariat"), revision=draft, action="submit")
     draft.refresh_from_db()
-    titles = [m["title"] for area in draft.snapshot["priority_areas"] for m in area["measures"]]
+    titles = [m["title"] for area in draft.snapshot["items"] for m in area["measures"]]
     assert set(titles) == {"提出前に直した施策"}
 
 
