@@ -204,7 +204,7 @@ def visit_plan_pages(page, live_server, cast, plan, check):
     services.goal_create(actor=actor, plan=plan, title="職員にとっては働きやすい職場")
     services.plan_item_update(
         actor=actor,
-        area=area,
+        item=area,
         title=area.title,
         description="説明を見直しました",
         cross_cutting=area.cross_cutting,

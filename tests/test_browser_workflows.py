@@ -311,7 +311,7 @@ def test_the_comparison_of_a_revision(live_server, transactional_db, cast, plan,
     area = plan.items.first()
     services.plan_item_update(
         actor=actor,
-        area=area,
+        item=area,
         title=area.title,
         description="説明を見直しました。" * 12,
         cross_cutting=area.cross_cutting,

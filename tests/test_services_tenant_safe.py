@@ -91,6 +91,12 @@ def own_person(town):
     return Person.objects.create(organization=town.organization, name="職員", staff_number="S1")
 
 
+def own_rank(town):
+    from suishin.staff.models import Rank
+
+    return Rank.objects.create(organization=town.organization, name="係長", level=35)
+
+
 # Each case: (town A's plan, town A, town B) -> keyword arguments that name town A's objects. The
 # actor is added by the test.
 Builder = Callable[..., dict]
@@ -121,15 +127,21 @@ CASES: dict[str, Builder] = {
     },
     "suishin.plans.services.goal_delete": lambda plan, town, other: {"goal": plan.goals.first()},
     "suishin.plans.services.plan_item_create": lambda plan, town, other: {"plan": plan, "title": "書き換え"},
+    "suishin.plans.services.plan_levels_update": lambda plan, town, other: {
+        "plan": plan,
+        "version": plan.version,
+        "level_names": ["柱"],
+        "leaf_name": "施策",
+    },
     "suishin.plans.services.plan_item_update": lambda plan, town, other: {
-        "area": plan.items.first(),
+        "item": plan.items.first(),
         "version": plan.items.first().version,
         "title": "書き換え",
         "description": "",
         "cross_cutting": False,
         "position": 1,
     },
-    "suishin.plans.services.plan_item_delete": lambda plan, town, other: {"area": plan.items.first()},
+    "suishin.plans.services.plan_item_delete": lambda plan, town, other: {"item": plan.items.first()},
     "suishin.plans.services.measure_create": lambda plan, town, other: {
         "plan": plan,
         "item": plan.items.first(),
@@ -233,6 +245,7 @@ CASES: dict[str, Builder] = {
     "suishin.tenants.services.user_deactivate": lambda plan, town, other: {"user": town.users["staff"]},
     "suishin.tenants.services.user_reactivate": lambda plan, town, other: {"user": town.users["staff"]},
     "suishin.tenants.services.user_password_reset": lambda plan, town, other: {"user": town.users["staff"]},
+    "suishin.tenants.services.user_password_temporary_set": lambda plan, town, other: {"user": town.users["staff"]},
     "suishin.tenants.services.user_mfa_reset": lambda plan, town, other: {
         "user": town.users["admin"],
         "confirmation_code": "00000000",
@@ -263,6 +276,18 @@ CASES: dict[str, Builder] = {
         "person": own_person(town),
         "user": town.users["staff"],
     },
+    "suishin.staff.services.rank_create": lambda plan, town, other: {
+        "organization": town.organization,
+        "name": "侵入",
+        "level": 99,
+    },
+    "suishin.staff.services.rank_update": lambda plan, town, other: {
+        "rank": own_rank(town),
+        "name": "侵入",
+        "level": 1,
+    },
+    "suishin.staff.services.rank_move": lambda plan, town, other: {"rank": own_rank(town), "direction": "up"},
+    "suishin.staff.services.rank_delete": lambda plan, town, other: {"rank": own_rank(town)},
     "suishin.staff.services.staff_import_apply": lambda plan, town, other: {
         "organization": town.organization,
         "imported": TableImport(rows=[], problems=[], result=[]),
@@ -382,6 +407,8 @@ EXEMPT = {
     "suishin.tenants.services.organization_create",
     # Sets the acting user's own password (from their one-time link): it names no object of any town.
     "suishin.tenants.services.user_password_set",
+    # Changes the acting user's own password (the form checked the current one): it names no object of any town.
+    "suishin.tenants.services.user_password_change",
 }
 
 

@@ -67,26 +67,79 @@ class GoalForm(CleanTextMixin, VersionedFormMixin):
     title = forms.CharField(label=_("取組目標"), max_length=300)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
+    items = ModelMultipleChoiceField(
+        label=_("この目標に資する項目"),
+        queryset=PlanItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = item_choices(plan)
+        if items is None:
+            del self.fields["items"]
+        else:
+            self.fields["items"].queryset = items
+            self.fields["items"].label_from_instance = item_path_label(plan)
+
+
+def item_choices(plan: Plan, level: int | None = None):
+    """The plan's items (of `level`, if given) in plan order for a choice field, or None when it has none."""
+    if not plan.depth:
+        return None
+    items = PlanItem.objects.for_organization(plan.organization_id).filter(plan=plan)
+    if level is not None:
+        items = items.filter(level=level)
+    return items.order_by("level", "position", "id")
+
+
+def item_path_label(plan: Plan):
+    """Label an item by its level's name and its label: 「中項目 ① 行政手続きの電子化」."""
+    names = list(plan.level_names)
+
+    def label(item: PlanItem) -> str:
+        name = names[item.level - 1] if 0 < item.level <= len(names) else ""
+        return f"{name} {item.label}".strip()
+
+    return label
+
+
+class PlanLevelsForm(CleanTextMixin, VersionedFormMixin):
+    """The names of the plan's levels, top first, and what its measures are called."""
+
+    level_names = forms.CharField(
+        label=_("階層名"),
+        required=False,
+        max_length=200,
+        help_text=_("上位の階層から順に「、」で区切ります（5つまで）。例：柱、大項目、中項目。空欄は階層なし。"),
+    )
+    leaf_name = forms.CharField(label=_("施策の呼び方"), max_length=20, help_text=_("例：施策、個別項目、事業"))
+
+    def clean_level_names(self):
+        text = self.cleaned_data["level_names"]
+        return [name.strip() for name in text.replace(",", "、").replace("，", "、").split("、") if name.strip()]
 
 
 class PlanItemForm(CleanTextMixin, VersionedFormMixin):
-    title = forms.CharField(label=_("重点取組事項"), max_length=200)
+    number = forms.CharField(
+        label=_("番号"),
+        max_length=20,
+        required=False,
+        help_text=_("計画に書く番号です（例：①、(1)、01）。空欄なら番号なし。"),
+    )
+    title = forms.CharField(label=_("項目名"), max_length=200)
     description = forms.CharField(label=_("説明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    cross_cutting = forms.BooleanField(label=_("全ての重点取組事項に共通する取組（BPRの徹底など）"), required=False)
+    cross_cutting = forms.BooleanField(label=_("全ての項目に共通する取組（BPRの徹底など）"), required=False)
     position = forms.IntegerField(label=_("順番"), min_value=0, max_value=999, initial=1)
 
-    def __init__(self, *args, plan: Plan, area: PlanItem | None = None, **kwargs):
+    def __init__(self, *args, plan: Plan, level: int, item: PlanItem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan, self.area = plan, area
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        others = self.plan.items.filter(title=title)
-        if self.area is not None:
-            others = others.exclude(pk=self.area.pk)
-        if others.exists():
-            raise forms.ValidationError(_("同じ名前の重点取組事項がすでにあります。"))
-        return title
+        self.plan, self.item = plan, item
+        name = plan.level_names[level - 1] if 0 < level <= plan.depth else _("項目")
+        self.fields["title"].label = _("%(level)sの名前") % {"level": name}
+        if level > 1:  # 「全てに共通する取組」 is a top-level heading (上里町's BPRの徹底)
+            del self.fields["cross_cutting"]
 
 
 def _textarea(rows: int = 4):
@@ -94,10 +147,16 @@ def _textarea(rows: int = 4):
 
 
 class MeasureForm(CleanTextMixin, VersionedFormMixin):
-    """The measure's logic model; secretariat users also choose its area and owners."""
+    """The measure's logic model; secretariat users also choose its item, number and owners."""
 
+    number = forms.CharField(
+        label=_("施策番号"),
+        max_length=20,
+        required=False,
+        help_text=_("計画に書く番号です（例：01-02、①）。空欄なら自動で付けます。"),
+    )
     title = forms.CharField(label=_("施策名"), max_length=200)
-    item = ModelChoiceField(label=_("重点取組事項"), queryset=PlanItem.objects.none())
+    item = ModelChoiceField(label=_("項目"), queryset=PlanItem.objects.none())
     departments = ModelMultipleChoiceField(
         label=_("担当課"),
         queryset=None,
@@ -119,11 +178,19 @@ class MeasureForm(CleanTextMixin, VersionedFormMixin):
 
     def __init__(self, *args, plan: Plan, departments, can_structure: bool, is_new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = plan.items.all()
+        leaves = item_choices(plan, level=plan.depth)
+        if leaves is None:
+            del self.fields["item"]  # a plan without levels: measures stand on their own
+        else:
+            self.fields["item"].queryset = leaves
+            self.fields["item"].label = plan.level_names[-1]
+            self.fields["item"].label_from_instance = lambda item: item.label
+        self.fields["title"].label = _("%(leaf)s名") % {"leaf": plan.leaf_name}
         self.fields["departments"].queryset = departments
         if not can_structure:
-            del self.fields["item"]
+            self.fields.pop("item", None)
             del self.fields["departments"]
+            del self.fields["number"]
         if is_new:
             del self.fields["version"]
 
@@ -205,7 +272,7 @@ class RevisionCompareForm(Form):
         self.fields["new"].choices = choices
 
 
-MEASURE_FIELDS = [f for f in MeasureForm.base_fields if f not in ("version", "item", "departments")]
+MEASURE_FIELDS = [f for f in MeasureForm.base_fields if f not in ("version", "item", "departments", "number")]
 
 
 class PlanRollOverForm(PeriodFormMixin):

@@ -265,9 +265,26 @@ def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
 # --- goals and priority areas -----------------------------------------------------------------
 
 
+def _set_goal_items(goal: Goal, items) -> list[int]:
+    """Link the goal to `items` (items of its plan only) in place of its links; return their ids."""
+    items = list(items)
+    if any(item.plan_id != goal.plan_id for item in items):
+        raise ValidationError({"items": _("この計画の項目を選んでください。")}, code="item_of_other_plan")
+    links = GoalItem.objects.for_organization(goal.organization_id).filter(goal=goal)
+    wanted = {item.pk for item in items}
+    links.exclude(item_id__in=wanted).delete()
+    existing = set(links.values_list("item_id", flat=True))
+    GoalItem.objects.bulk_create(
+        GoalItem(organization=goal.organization, goal=goal, item_id=pk) for pk in sorted(wanted - existing)
+    )
+    return sorted(wanted)
+
+
 @service
-def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") -> Goal:
-    require_plan_editor(actor, "goal.create", plan)
+def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "", items=()) -> Goal:
+    """Add a goal (取組目標) to the plan, linked to the items it serves."""
+    items = list(items)
+    require_plan_editor(actor, "goal.create", plan, *items)
     goal = Goal.objects.create(
         organization=plan.organization,
         plan=plan,
@@ -275,16 +292,24 @@ def goal_create(*, actor: Actor, plan: Plan, title: str, description: str = "") 
         title=title,
         description=description,
     )
-    audit_record(actor=actor.user, organization=plan.organization, verb="goal.create", target=goal)
+    linked = _set_goal_items(goal, items)
+    audit_record(
+        actor=actor.user, organization=plan.organization, verb="goal.create", target=goal, data={"items": linked}
+    )
     return goal
 
 
 @service
-def goal_update(*, actor: Actor, goal: Goal, version: int, title: str, description: str, position: int) -> Goal:
-    require_plan_editor(actor, "goal.update", goal)
+def goal_update(
+    *, actor: Actor, goal: Goal, version: int, title: str, description: str, position: int, items=None
+) -> Goal:
+    """Change a goal; `items` (when given) replaces the items it is linked to."""
+    items = list(items) if items is not None else None
+    require_plan_editor(actor, "goal.update", goal, *(items or []))
     goal.title, goal.description, goal.position = title, description, position
     save_if_unchanged(goal, version, ["title", "description", "position"])
-    audit_record(actor=actor.user, organization=goal.organization, verb="goal.update", target=goal)
+    data = {"items": _set_goal_items(goal, items)} if items is not None else {}
+    audit_record(actor=actor.user, organization=goal.organization, verb="goal.update", target=goal, data=data)
     return goal
 
 

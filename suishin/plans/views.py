@@ -1,4 +1,4 @@
-"""Plan pages: the plans, their goals and priority areas. Each view: access check first, then a form or
+"""Plan pages: the plans, their levels, goals and items. Each view: access check first, then a form or
 a selector, then a service. Measures are in views_measures.py, the 工程表 in views_roadmap.py, revisions
 in views_revisions.py, PDFs in views_pdf.py."""
 
@@ -7,6 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,9 +32,11 @@ from .forms import (
     PlanCreateForm,
     PlanForm,
     PlanItemForm,
+    PlanLevelsForm,
 )
 from .levels import structure_measures
 from .models import PlanRevision, stage_labels
+from .numbering import PlanNumbers
 from .pages import plan_confirm_delete, plan_form_page
 from .selectors import plan_outline, plans_of
 
@@ -159,7 +162,21 @@ def plan_edit(request, plan_id):
     )
 
 
-# --- goals and priority areas -----------------------------------------------------------------
+# --- levels and goals -------------------------------------------------------------------------
+
+
+@login_required
+def plan_levels(request, plan_id):
+    """Name the plan's levels (柱 / 大項目 / 中項目) and its measures (個別項目)."""
+    actor = require_actor(request)
+    plan = access_plan(actor, plan_id)
+    require_plan_editor(actor, "plan.levels_update", plan)
+    initial = {"level_names": "、".join(plan.level_names), "leaf_name": plan.leaf_name, "version": plan.version}
+    form = PlanLevelsForm(request.POST or None, initial=initial)
+    save = partial(services.plan_levels_update, actor=actor, plan=plan)
+    return save_valid_form(request, form, save, success=_("階層名を保存しました。"), then=plan) or plan_form_page(
+        request, form, plan=plan, title=_("計画の階層"), cancel_url=plan.get_absolute_url()
+    )
 
 
 @login_required
@@ -167,7 +184,7 @@ def goal_create(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "goal.create", plan)
-    form = GoalForm(request.POST or None)
+    form = GoalForm(request.POST or None, plan=plan)
     del form.fields["position"], form.fields["version"]
     save = partial(services.goal_create, actor=actor, plan=plan)
     return save_valid_form(request, form, save, success=_("取組目標を追加しました。"), then=plan) or plan_form_page(
@@ -180,8 +197,14 @@ def goal_edit(request, goal_id):
     actor = require_actor(request)
     goal = access_goal(actor, goal_id)
     require_plan_editor(actor, "goal.update", goal)
-    initial = {"title": goal.title, "description": goal.description, "position": goal.position, "version": goal.version}
-    form = GoalForm(request.POST or None, initial=initial)
+    initial = {
+        "title": goal.title,
+        "description": goal.description,
+        "position": goal.position,
+        "version": goal.version,
+        "items": list(goal.item_links.values_list("item_id", flat=True)),
+    }
+    form = GoalForm(request.POST or None, initial=initial, plan=goal.plan)
     save = partial(services.goal_update, actor=actor, goal=goal)
     return save_valid_form(
         request, form, save, success=_("取組目標を保存しました。"), then=goal.plan
@@ -208,59 +231,94 @@ def goal_delete(request, goal_id):
     return redirect(goal.plan)
 
 
+# --- items of the plan's levels ---------------------------------------------------------------
+
+
+def _level_name(plan, level: int) -> str:
+    return plan.level_names[level - 1] if 0 < level <= plan.depth else _("項目")
+
+
 @login_required
 def item_create(request, plan_id):
+    """Add an item at the top level, or under `?parent=<id>` at the next level, numbered as proposed."""
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "plan_item.create", plan)
-    form = PlanItemForm(request.POST or None, plan=plan)
+    parent_id = request.GET.get("parent", "")
+    parent = access_plan_item(actor, parent_id) if parent_id else None
+    if parent is not None and parent.plan_id != plan.pk:
+        raise Http404
+    level = parent.level + 1 if parent else 1
+    if not plan.depth or level > plan.depth:
+        messages.error(request, _("この計画にはこれより下の階層がありません。「計画の階層」で階層を設けてください。"))
+        return redirect(plan)
+    proposal = PlanNumbers.for_plan(plan).propose_item(parent.pk if parent else None, level)
+    form = PlanItemForm(request.POST or None, initial={"number": proposal}, plan=plan, level=level)
     del form.fields["position"], form.fields["version"]
-    save = partial(services.plan_item_create, actor=actor, plan=plan)
-    return save_valid_form(request, form, save, success=_("重点取組事項を追加しました。"), then=plan) or plan_form_page(
-        request, form, plan=plan, title=_("重点取組事項を追加"), cancel_url=plan.get_absolute_url()
-    )
+    save = partial(services.plan_item_create, actor=actor, plan=plan, parent=parent)
+    name = _level_name(plan, level)
+    title = _("%(level)sを追加") % {"level": name}
+    if parent is not None:
+        title = _("%(parent)sの下に%(level)sを追加") % {"parent": parent.label, "level": name}
+    return save_valid_form(
+        request, form, save, success=_("%(level)sを追加しました。") % {"level": name}, then=plan
+    ) or plan_form_page(request, form, plan=plan, title=title, cancel_url=plan.get_absolute_url())
 
 
 @login_required
-def item_edit(request, area_id):
+def item_edit(request, item_id):
     actor = require_actor(request)
-    area = access_plan_item(actor, area_id)
-    require_plan_editor(actor, "plan_item.update", area)
-    fields = ["title", "description", "cross_cutting", "position", "version"]
-    form = PlanItemForm(request.POST or None, initial={f: getattr(area, f) for f in fields}, plan=area.plan, area=area)
-    save = partial(services.plan_item_update, actor=actor, area=area)
+    item = access_plan_item(actor, item_id)
+    require_plan_editor(actor, "plan_item.update", item)
+    fields = ["number", "title", "description", "cross_cutting", "position", "version"]
+    form = PlanItemForm(
+        request.POST or None,
+        initial={f: getattr(item, f) for f in fields},
+        plan=item.plan,
+        level=item.level,
+        item=item,
+    )
+    save = partial(_item_update, actor=actor, item=item)
+    name = _level_name(item.plan, item.level)
     return save_valid_form(
-        request, form, save, success=_("重点取組事項を保存しました。"), then=area.plan
+        request, form, save, success=_("%(level)sを保存しました。") % {"level": name}, then=item.plan
     ) or plan_form_page(
         request,
         form,
-        plan=area.plan,
-        title=_("重点取組事項を編集"),
-        cancel_url=area.plan.get_absolute_url(),
-        delete=("plans:item_delete", area.pk),
+        plan=item.plan,
+        title=_("%(level)sを編集") % {"level": name},
+        cancel_url=item.plan.get_absolute_url(),
+        delete=("plans:item_delete", item.pk),
     )
+
+
+def _item_update(*, actor, item, cross_cutting: bool = False, **data):
+    # A lower level's form has no 「全てに共通」 box: the item keeps what it has.
+    cross_cutting = cross_cutting if item.level == 1 else item.cross_cutting
+    return services.plan_item_update(actor=actor, item=item, cross_cutting=cross_cutting, **data)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def item_delete(request, area_id):
+def item_delete(request, item_id):
     actor = require_actor(request)
-    area = access_plan_item(actor, area_id)
-    require_plan_editor(actor, "plan_item.delete", area)
+    item = access_plan_item(actor, item_id)
+    require_plan_editor(actor, "plan_item.delete", item)
+    name = _level_name(item.plan, item.level)
     if request.method != "POST":
         return plan_confirm_delete(
             request,
-            plan=area.plan,
-            what=area.title,
-            cancel_url=reverse("plans:item_edit", args=[area.pk]),
-            blocked=_("施策がある重点取組事項は削除できません。先に施策を移すか削除してください。")
-            if area.measures.exists()
+            plan=item.plan,
+            what=item.label,
+            cancel_url=reverse("plans:item_edit", args=[item.pk]),
+            blocked=_("下に項目や施策がある項目は削除できません。先に移すか削除してください。")
+            if item.measures.exists() or item.children.exists()
             else "",
         )
     try:
-        services.plan_item_delete(actor=actor, area=area)
+        services.plan_item_delete(actor=actor, item=item)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-        return redirect("plans:item_edit", area_id=area.pk)
-    messages.success(request, _("重点取組事項を削除しました。"))
-    return redirect(area.plan)
+        return redirect("plans:item_edit", item_id=item.pk)
+    messages.success(request, _("%(level)sを削除しました。") % {"level": name})
+    return redirect(item.plan)

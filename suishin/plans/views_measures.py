@@ -77,9 +77,9 @@ def measure_create(request, plan_id):
     plan = access_plan(actor, plan_id)
     require_plan_editor(actor, "measure.create", plan)
     initial = {"stage": ""}  # 段階 is the town's to give, or not
-    area_id = request.GET.get("area")
-    if area_id and area_id.isdigit():
-        initial["item"] = area_id
+    item_id = request.GET.get("item") or request.GET.get("area")  # 「area」: links made before plans had levels
+    if item_id and item_id.isdigit():
+        initial["item"] = item_id
     form = MeasureForm(
         request.POST or None,
         initial=initial,
@@ -90,20 +90,25 @@ def measure_create(request, plan_id):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        measure = services.measure_create(
-            actor=actor,
-            plan=plan,
-            item=data["item"],
-            data={f: data[f] for f in MEASURE_FIELDS},
-            departments=data["departments"],
-        )
-        messages.success(
-            request,
-            _("施策「%(title)s」を追加しました（施策番号 %(number)s）。")
-            % {"title": measure.title, "number": measure.number},
-        )
-        return redirect(measure)
-    return render(request, "plans/measure_form.html", {"form": form, "plan": plan, "title": _("施策を追加")})
+        try:
+            measure = services.measure_create(
+                actor=actor,
+                plan=plan,
+                item=data.get("item"),
+                data={f: data[f] for f in [*MEASURE_FIELDS, "number"]},
+                departments=data["departments"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(leaf)s「%(title)s」を追加しました（番号 %(number)s）。")
+                % {"leaf": plan.leaf_name, "title": measure.title, "number": measure.number},
+            )
+            return redirect(measure)
+    title = _("%(leaf)sを追加") % {"leaf": plan.leaf_name}
+    return render(request, "plans/measure_form.html", {"form": form, "plan": plan, "title": title})
 
 
 @login_required
@@ -148,6 +153,7 @@ def measure_edit(request, measure_id):
     require_measure_editor(actor, measure, "measure.update")
     can_structure = can_edit_plan(actor)
     initial = {f: getattr(measure, f) for f in MEASURE_FIELDS} | {
+        "number": measure.number,
         "version": measure.version,
         "item": measure.item_id,
         "departments": list(measure.ownerships.values_list("department_id", flat=True)),
@@ -166,7 +172,7 @@ def measure_edit(request, measure_id):
                 actor=actor,
                 measure=measure,
                 version=data["version"],
-                data={f: data[f] for f in MEASURE_FIELDS},
+                data={f: data[f] for f in MEASURE_FIELDS} | ({"number": data["number"]} if "number" in data else {}),
                 departments=data.get("departments"),
                 item=data.get("item"),
             )
@@ -178,7 +184,12 @@ def measure_edit(request, measure_id):
     return render(
         request,
         "plans/measure_form.html",
-        {"form": form, "plan": measure.plan, "measure": measure, "title": _("施策を編集")},
+        {
+            "form": form,
+            "plan": measure.plan,
+            "measure": measure,
+            "title": _("%(leaf)sを編集") % {"leaf": measure.plan.leaf_name},
+        },
     )
 
 

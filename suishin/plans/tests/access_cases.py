@@ -3,7 +3,7 @@
 import datetime as dt
 
 from suishin.core.access_matrix import EVERYONE, SECRETARIAT, Case
-from suishin.plans.models import Goal, Measure, Plan, PlanItem, PlanRevision, RoadmapEntry
+from suishin.plans.models import Goal, GoalItem, Measure, Plan, PlanItem, PlanRevision, RoadmapEntry
 from suishin.plans.tests.factories import decided_revision, make_plan
 
 EDITORS = {"secretariat", "department"}
@@ -20,8 +20,9 @@ CASES = {
     "plans:goal_edit": Case("goal", SECRETARIAT, SECRETARIAT),
     "plans:goal_delete": Case("goal", SECRETARIAT, SECRETARIAT),
     "plans:item_create": Case("plan", SECRETARIAT, SECRETARIAT),
-    "plans:item_edit": Case("area", SECRETARIAT, SECRETARIAT),
-    "plans:item_delete": Case("area", SECRETARIAT, SECRETARIAT),
+    "plans:item_edit": Case("item", SECRETARIAT, SECRETARIAT),
+    "plans:item_delete": Case("item", SECRETARIAT, SECRETARIAT),
+    "plans:plan_levels": Case("plan", SECRETARIAT, SECRETARIAT),
     "plans:measure_list": Case("plan", EVERYONE, set()),
     "plans:measure_create": Case("plan", SECRETARIAT, SECRETARIAT),
     "plans:measure_detail": Case("measure", EVERYONE, set()),
@@ -47,7 +48,7 @@ CASES = {
     "plans:revision_comparison_pdf": Case("revision", EVERYONE, set()),
 }
 
-WATCHED = [Plan, Goal, PlanItem, Measure, RoadmapEntry, PlanRevision]
+WATCHED = [Plan, Goal, GoalItem, PlanItem, Measure, RoadmapEntry, PlanRevision]
 
 
 def town_plan(town) -> Plan:
@@ -63,7 +64,7 @@ def objects_of(town) -> dict:
     return {
         "plan": {"plan_id": plan.pk},
         "goal": {"goal_id": plan.goals.first().pk},
-        "area": {"area_id": plan.items.last().pk},
+        "item": {"item_id": plan.items.last().pk},
         "measure": {"measure_id": measure.pk},
         "other_measure": {"measure_id": other_measure.pk},
         "entry": {"entry_id": measure.roadmap_entries.first().pk},

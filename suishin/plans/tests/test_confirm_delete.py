@@ -16,7 +16,7 @@ def test_an_area_with_measures_offers_no_delete_button(secretariat, plan):
     response = secretariat.get(reverse("plans:item_delete", args=[area.pk]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "施策がある重点取組事項は削除できません。先に施策を移すか削除してください。" in content
+    assert "下に項目や施策がある項目は削除できません。先に移すか削除してください。" in content
     assert "削除する" not in content and "button--danger" not in content
     assert 'method="post"' not in content.split("<main", 1)[1]
     assert reverse("plans:item_edit", args=[area.pk]) in content

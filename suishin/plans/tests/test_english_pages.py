@@ -20,7 +20,7 @@ def test_revision_compare_labels_and_prefixes_are_translated(client, cast, plan)
     area = plan.items.first()
     services.plan_item_update(
         actor=actor,
-        area=area,
+        item=area,
         title=area.title,
         description="説明を見直しました",
         cross_cutting=area.cross_cutting,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from suishin.plans import services
 from suishin.plans.models import Measure, Stage
+from suishin.plans.roadmap_import import roadmap_import_apply
 from suishin.plans.snapshots import plan_diff, plan_snapshot
 from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_workbook, roadmap_xlsx_bytes
 from suishin.plans.tests.factories import decided_revision
@@ -32,7 +33,7 @@ def set_stage(cast, measure, stage):
 def import_bytes(cast, plan, data: bytes):
     imported = parse_roadmap_sheet(plan, open_xlsx_upload(io.BytesIO(data)))
     assert [str(p) for p in imported.problems] == []
-    return services.roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
+    return roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
 
 
 def test_new_measures_get_no_stage_unless_given(cast, plan):

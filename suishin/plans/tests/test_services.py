@@ -125,7 +125,7 @@ def test_plan_period_cannot_shrink_below_its_spans(cast, plan):
 
 def test_item_with_measures_cannot_be_deleted(cast, plan):
     with pytest.raises(ValidationError):
-        services.plan_item_delete(actor=cast.town.actor("secretariat"), area=plan.items.first())
+        services.plan_item_delete(actor=cast.town.actor("secretariat"), item=plan.items.first())
 
 
 def test_published_revision_is_frozen_and_diff_lists_changes(cast, plan):

@@ -278,9 +278,15 @@ def test_job_page_polls_while_the_job_runs(secretariat, cast, plan):
     assert partial.lstrip().startswith('<div class="job-status') and "<h1>" not in partial
 
 
-def test_protected_fields_in_a_post_are_ignored(secretariat, cast, plan):
-    """organization, number and version cannot be set through the form."""
-    measure = plan.measures.first()
+@pytest.fixture
+def department_user(client, cast):
+    client.force_login(cast.town.users["department"])
+    return client
+
+
+def test_protected_fields_in_a_post_are_ignored(department_user, cast, plan):
+    """organization, plan and (for a department) number cannot be set through the form."""
+    measure = plan.measures.filter(ownerships__department=cast.town.departments[1]).first()
     data = {
         "title": "名前だけ変える",
         "item": measure.item_id,
@@ -291,7 +297,7 @@ def test_protected_fields_in_a_post_are_ignored(secretariat, cast, plan):
         "number": "99-99",
         "plan": 999,
     }
-    assert secretariat.post(reverse("plans:measure_edit", args=[measure.pk]), data).status_code == 302
+    assert department_user.post(reverse("plans:measure_edit", args=[measure.pk]), data).status_code == 302
     measure.refresh_from_db()
     assert measure.title == "名前だけ変える"
     assert (measure.organization_id, measure.number, measure.plan_id) == (
@@ -300,6 +306,25 @@ def test_protected_fields_in_a_post_are_ignored(secretariat, cast, plan):
         plan.pk,
     )
     assert measure.number != "99-99"
+
+
+def test_the_secretariat_renumbers_a_measure_in_the_form(secretariat, cast, plan):
+    measure, other = plan.measures.order_by("pk")[:2]
+    data = {
+        "title": measure.title,
+        "number": other.number,
+        "item": other.item_id,
+        "departments": list(measure.departments.values_list("pk", flat=True)),
+        "stage": "",
+        "version": measure.version,
+    }
+    response = secretariat.post(reverse("plans:measure_edit", args=[measure.pk]), data)
+    assert response.status_code == 200
+    assert "はこの計画で既に使われています" in response.content.decode()  # beside the field, nothing saved
+    assert plan.measures.get(pk=measure.pk).number == measure.number
+    data["number"] = "99-99"
+    assert secretariat.post(reverse("plans:measure_edit", args=[measure.pk]), data).status_code == 302
+    assert plan.measures.get(pk=measure.pk).number == "99-99"
 
 
 @pytest.mark.parametrize("name", ["plans:plan_detail", "plans:roadmap"])
