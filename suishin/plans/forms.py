@@ -38,12 +38,22 @@ class PlanCreateForm(PeriodFormMixin):
     copy_from = ModelChoiceField(
         label=_("写す計画"), queryset=Plan.objects.none(), required=False, empty_label=_("（選んでください）")
     )
+    level_names = forms.CharField(
+        label=_("階層名（白紙から作るとき）"),
+        required=False,
+        max_length=200,
+        help_text=_("上位の階層から順に「、」で区切ります（5つまで）。例：柱、大項目、中項目。空欄は階層なし。"),
+    )
 
-    field_order = ["title", "start_fy", "end_fy", "template", "copy_from"]
+    field_order = ["title", "start_fy", "end_fy", "template", "copy_from", "level_names"]
 
-    def __init__(self, *args, plans=None, **kwargs):
+    def __init__(self, *args, plans=None, level_names=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy_from"].queryset = plans if plans is not None else Plan.objects.none()
+        self.fields["level_names"].initial = "、".join(level_names)
+
+    def clean_level_names(self):
+        return split_level_names(self.cleaned_data["level_names"])
 
     def clean(self):
         cleaned = super().clean()
@@ -117,8 +127,12 @@ class PlanLevelsForm(CleanTextMixin, VersionedFormMixin):
     leaf_name = forms.CharField(label=_("施策の呼び方"), max_length=20, help_text=_("例：施策、個別項目、事業"))
 
     def clean_level_names(self):
-        text = self.cleaned_data["level_names"]
-        return [name.strip() for name in text.replace(",", "、").replace("，", "、").split("、") if name.strip()]
+        return split_level_names(self.cleaned_data["level_names"])
+
+
+def split_level_names(text: str) -> list[str]:
+    """「柱、大項目、中項目」 (or with commas) as a list of names."""
+    return [name.strip() for name in text.replace(",", "、").replace("，", "、").split("、") if name.strip()]
 
 
 class PlanItemForm(CleanTextMixin, VersionedFormMixin):

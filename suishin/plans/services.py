@@ -124,6 +124,7 @@ def _owner_departments(organization, structure: dict, based_on: Plan | None) -> 
 def _plan_build(*, organization, structure: dict, based_on: Plan | None) -> Plan:
     """Write a plan from `structure` (snapshots.py's shape, or an older revision's: see levels.structure_tree)."""
     tree = structure_tree(structure, default_level_names=organization.plan_level_names or DEFAULT_LEVEL_NAMES)
+    tree.level_names = check_level_names(tree.level_names)
     plan = Plan(
         organization=organization,
         based_on=based_on,

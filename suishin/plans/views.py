@@ -35,7 +35,7 @@ from .forms import (
     PlanLevelsForm,
 )
 from .levels import structure_measures
-from .models import PlanRevision, stage_labels
+from .models import DEFAULT_LEVEL_NAMES, PlanRevision, stage_labels
 from .numbering import PlanNumbers
 from .pages import plan_confirm_delete, plan_form_page
 from .selectors import plan_outline, plans_of
@@ -58,7 +58,8 @@ def plan_create(request):
     actor = require_actor(request)
     require_plan_editor(actor, "plan.create")
     plans = plans_of(actor)
-    form = PlanCreateForm(request.POST or None, plans=plans)
+    default_levels = actor.organization.plan_level_names or DEFAULT_LEVEL_NAMES
+    form = PlanCreateForm(request.POST or None, plans=plans, level_names=default_levels)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         based_on = data["copy_from"] if data["template"] == "copy" else None
@@ -67,6 +68,8 @@ def plan_create(request):
             "start_fy": data["start_fy"],
             "end_fy": data["end_fy"],
         }
+        if data["template"] == "blank":
+            structure["level_names"] = data["level_names"]
         try:
             plan = services.plan_create(actor=actor, structure=structure, based_on=based_on)
         except ValidationError as error:
@@ -116,10 +119,12 @@ def plan_detail(request, plan_id):
     actor = require_actor(request)
     plan = access_plan(actor, plan_id)
     can_edit = can_edit_plan(actor)
-    areas_html = render_to_string(
-        "plans/_plan_areas.html",
+    outline = plan_outline(plan, with_roadmap=False, with_goals=True)
+    outline_html = render_to_string(
+        "plans/_plan_outline.html",
         {
-            "areas": plan_outline(plan, with_roadmap=False),
+            "outline": outline,
+            "depth": plan.depth,
             "plan_id": plan.pk,
             "can_edit": can_edit,
             "measure_url": id_url("plans:measure_detail"),
@@ -127,8 +132,9 @@ def plan_detail(request, plan_id):
             "labels": {
                 "common": _("共通"),
                 "edit": _("編集"),
-                "add_measure": _("施策を追加"),
-                "no_measures": _("施策はまだありません。"),
+                "add_measure": _("%(leaf)sを追加") % {"leaf": plan.leaf_name},
+                "no_measures": _("%(leaf)sはまだありません。") % {"leaf": plan.leaf_name},
+                "goals": _("取組目標："),
             },
         },
         using="jinja2",
@@ -138,8 +144,8 @@ def plan_detail(request, plan_id):
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "goals": plan.goals.all(),
-            "areas_html": mark_safe(areas_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
+            "goals": outline.goals,
+            "outline_html": mark_safe(outline_html),  # noqa: S308 - rendered by Jinja2 with autoescape on
             "can_edit": can_edit,
             "latest_revision": plan.revisions.filter(status=PlanRevision.Status.APPROVED).first(),
         },

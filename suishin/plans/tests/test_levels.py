@@ -331,3 +331,24 @@ def test_a_measure_form_chooses_among_the_last_levels_items(secretariat, cast):
     }
     assert secretariat.post(reverse("plans:measure_create", args=[plan.pk]), data).status_code == 302
     assert Measure.objects.get(title="新しい個別項目").number == "②"
+
+
+def test_a_blank_plan_is_created_with_the_level_names_typed_defaulting_to_the_organizations(secretariat, cast):
+    organization = cast.town.organization
+    organization.plan_level_names = KOBE
+    organization.save(update_fields=["plan_level_names"])
+    url = reverse("plans:plan_create")
+    assert "柱、大項目、中項目" in secretariat.get(url).content.decode()
+    data = {
+        "title": "二階層の計画",
+        "start_fy": 2026,
+        "end_fy": 2030,
+        "template": "blank",
+        "level_names": "分野、施策群",
+    }
+    assert secretariat.post(url, data).status_code == 302
+    assert Plan.objects.get(title="二階層の計画").level_names == ["分野", "施策群"]
+    data |= {"title": "深すぎる計画", "level_names": "一、二、三、四、五、六"}
+    response = secretariat.post(url, data)
+    assert response.status_code == 200 and "階層は5つまでです" in response.content.decode()
+    assert not Plan.objects.filter(title="深すぎる計画").exists()
