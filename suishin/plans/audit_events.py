@@ -19,7 +19,6 @@ register_audit_events(
         "plan_item.create": _("計画の項目の追加"),
         "plan_item.update": _("計画の項目の更新"),
         "plan_item.delete": _("計画の項目の削除"),
-        "plan_item.move": _("計画の項目の移動"),
         "plan.levels_update": _("計画の階層の変更"),
         # Entries written before plans had levels keep their names.
         "priority_area.create": _("重点取組事項の追加"),

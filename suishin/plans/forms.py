@@ -154,6 +154,15 @@ class PlanItemForm(CleanTextMixin, VersionedFormMixin):
         self.fields["title"].label = _("%(level)sの名前") % {"level": name}
         if level > 1:  # 「全てに共通する取組」 is a top-level heading (上里町's BPRの徹底)
             del self.fields["cross_cutting"]
+        if item is not None and level > 1:
+            # Moving an item: under another item of the level above.
+            self.fields["parent"] = ModelChoiceField(
+                label=_("上位の%(level)s") % {"level": plan.level_names[level - 2]},
+                queryset=item_choices(plan, level=level - 1),
+            )
+            self.fields["parent"].label_from_instance = lambda parent: parent.label
+            self.initial.setdefault("parent", item.parent_id)
+            self.order_fields(["parent", "number", "title", "description", "position", "version"])
 
 
 def _textarea(rows: int = 4):

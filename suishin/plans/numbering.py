@@ -153,6 +153,10 @@ class PlanNumbers:
         count = self.taken_paths[path] - (1 if own_path == path else 0)
         return count <= 0
 
+    def duplicate_paths(self) -> list[tuple[str, ...]]:
+        """The full paths that name more than one item or measure (none, in a consistent plan)."""
+        return sorted(path for path, count in self.taken_paths.items() if count > 1)
+
     def take(self, parent_id: int | None, number: str) -> None:
         if number:
             self.taken_paths[self.path(parent_id, number)] += 1

@@ -435,12 +435,25 @@ def plan_item_update(
     cross_cutting: bool,
     position: int,
     number: str | None = None,
+    parent: PlanItem | None = None,
 ) -> PlanItem:
-    """Change an item's text, number or place among its siblings."""
-    require_plan_editor(actor, "plan_item.update", item)
+    """Change an item's text, number or place among its siblings; with `parent`, put it under another item of
+    the level above (its items and measures go with it, last among its new siblings)."""
+    require_plan_editor(actor, "plan_item.update", item, *([parent] if parent else []))
     number = item.number if number is None else number.strip()
-    _check_item_text(item.plan, item.parent, title, number, item)
-    before = {"title": item.title, "number": item.number}
+    before = {"title": item.title, "number": item.number, "parent": item.parent_id}
+    fields = ["title", "description", "cross_cutting", "position", "number"]
+    moved = parent is not None and parent.pk != item.parent_id
+    if moved:
+        if parent.plan_id != item.plan_id or parent.level != item.level - 1:
+            raise ValidationError(
+                {"parent": _("一つ上の階層の、同じ計画の項目を選んでください。")}, code="parent_not_above"
+            )
+        position = next_position(
+            PlanItem.objects.for_organization(item.organization_id).filter(plan=item.plan_id, parent=parent)
+        )
+        fields.append("parent")
+    _check_item_text(item.plan, parent if moved else item.parent, title, number, None if moved else item)
     item.title, item.description, item.cross_cutting, item.position, item.number = (
         title,
         description,
@@ -448,9 +461,18 @@ def plan_item_update(
         position,
         number,
     )
+    if moved:
+        item.parent = parent
     item.full_clean(exclude=["plan", "organization", "parent"])
-    save_if_unchanged(item, version, ["title", "description", "cross_cutting", "position", "number"])
-    changed = {k: [v, getattr(item, k)] for k, v in before.items() if v != getattr(item, k)}
+    save_if_unchanged(item, version, fields)
+    duplicates = PlanNumbers.for_plan(item.plan).duplicate_paths() if moved else []
+    if duplicates:  # an unnumbered item's children may meet their namesakes under the new parent
+        raise ValidationError(
+            {"parent": _("移すと番号「%(number)s」が重複します。") % {"number": path_text(duplicates[0])}},
+            code="number_taken",
+        )
+    changed = {k: [v, getattr(item, k if k != "parent" else "parent_id")] for k, v in before.items()}
+    changed = {k: v for k, v in changed.items() if v[0] != v[1]}
     audit_record(actor=actor.user, organization=item.organization, verb="plan_item.update", target=item, data=changed)
     return item
 

@@ -352,3 +352,27 @@ def test_a_blank_plan_is_created_with_the_level_names_typed_defaulting_to_the_or
     response = secretariat.post(url, data)
     assert response.status_code == 200 and "階層は5つまでです" in response.content.decode()
     assert not Plan.objects.filter(title="深すぎる計画").exists()
+
+
+def test_an_item_moves_under_another_parent_with_its_measures(secretariat, cast):
+    plan = make_leveled_plan(cast.town, KOBE, fanout=2, measures=1)
+    first_pillar, second_pillar = plan.items.filter(level=1).order_by("position")
+    major = plan.items.get(parent=first_pillar, number="(2)")
+    fields = {"title": major.title, "description": "", "cross_cutting": False, "position": 1}
+    # (2) is taken under the second 柱 too: refused, nothing moved.
+    with pytest.raises(ValidationError) as refused:
+        services.plan_item_update(actor=actor(cast), item=major, version=major.version, parent=second_pillar, **fields)
+    assert "number" in refused.value.message_dict
+    major.refresh_from_db()
+    assert major.parent == first_pillar
+    url = reverse("plans:item_edit", args=[major.pk])
+    page = secretariat.get(url).content.decode()
+    assert "上位の柱" in page
+    data = {"parent": second_pillar.pk, "number": "(3)", "title": major.title, "description": "", "position": 1}
+    assert secretariat.post(url, data | {"version": major.version}).status_code == 302
+    major.refresh_from_db()
+    assert (major.parent, major.number, major.position) == (second_pillar, "(3)", 3)
+    assert Measure.objects.filter(item__parent=major).count() == 2  # its 中項目 and their measures came along
+    middle = plan.items.filter(level=3).first()
+    with pytest.raises(ValidationError):  # a 中項目 is not a parent of a 大項目
+        services.plan_item_update(actor=actor(cast), item=major, version=major.version, parent=middle, **fields)
