@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "suishin.core.sessions.AbsoluteSessionTimeoutMiddleware",
     "suishin.tenants.middleware.OrganizationMiddleware",
     "suishin.accounts.middleware.MFARequiredMiddleware",
+    "suishin.tenants.password_change.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

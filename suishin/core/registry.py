@@ -152,6 +152,26 @@ def register_department_owned(kind: DepartmentOwned) -> None:
         department_owned.append(kind)
 
 
+@dataclass(frozen=True)
+class DepartmentFigure:
+    """A number the department tree shows for each department (the staff register's headcount).
+
+    `counts(organization)` returns {department id: number} in a fixed number of queries, whatever the
+    size of the tree; a department it leaves out shows 0.
+    """
+
+    label: StrOrPromise  # the column's header: 「職員数」
+    counts: Callable
+
+
+department_figures: list[DepartmentFigure] = []
+
+
+def register_department_figure(figure: DepartmentFigure) -> None:
+    if figure not in department_figures:
+        department_figures.append(figure)
+
+
 # --- link targets (what a decision, a consultation or a notice can point at) ---------------------------
 
 

@@ -14,7 +14,7 @@ class StaffConfig(AppConfig):
         from . import audit_events  # noqa: F401  (names the audit log's events of this app)
         from .demo import DEMO_SEEDER
         from .onboarding import onboarding_section
-        from .selectors import open_staff_rows
+        from .selectors import headcount_by_department, open_staff_rows
 
         registry.register_urls("staff/", "suishin.staff.urls")
         registry.register_access_cases("suishin.staff.tests.access_cases")
@@ -27,3 +27,4 @@ class StaffConfig(AppConfig):
             registry.DepartmentOwned("staff.Person", "department", _("職員の所属"), open_staff_rows)
         )
         registry.register_demo_seeder(DEMO_SEEDER)
+        registry.register_department_figure(registry.DepartmentFigure(_("職員数"), headcount_by_department))

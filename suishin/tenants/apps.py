@@ -30,6 +30,8 @@ class TenantsConfig(AppConfig):
 
         register_job_actor(job_actor)
 
+        from . import password_change  # noqa: F401  (marks a log-in with a temporary password)
+
         if content_changed not in after_write_hooks:
             after_write_hooks.append(content_changed)
 

@@ -31,6 +31,8 @@ register_audit_events(
         "user.reactivate": _("ユーザーの利用再開"),
         "user.password_reset": _("パスワードの再設定（管理者）"),
         "user.password_set": _("パスワードの設定（招待・再設定のリンク）"),
+        "user.password_temporary_set": _("仮パスワードの発行（管理者）"),
+        "user.password_change": _("パスワードの変更（本人）"),
         "user.mfa_reset": _("二要素認証のリセット（管理者）"),
     },
     fields={
@@ -43,5 +45,6 @@ register_audit_events(
         "department": _("所属課"),
         "sessions_ended": _("終了したセッション"),
         "changed": _("変更した項目"),
+        "temporary": _("仮パスワードからの変更"),
     },
 )

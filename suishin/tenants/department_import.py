@@ -4,8 +4,9 @@ The columns are 組織コード, 組織名 and 上位組織コード (the parent
 already registered), declared once in `DEPARTMENTS` (suishin/tabular/). `parse_department_file` reads
 and checks a whole file (CSV in UTF-8 or Shift_JIS, or .xlsx) and names the row and column of every
 problem; `departments_import` creates the departments of a problem-free file in one transaction. An
-import adds departments: a code or name already registered is refused. The `import_departments`
-command and `department_import_task` (a job, for files sent from a page) use both.
+import adds departments: a code already registered, or the name of an open department, is refused
+(a closed department keeps its name, which a new one may take). The `import_departments` command and
+`department_import_task` (a job, for files sent from a page) use both.
 """
 
 from dataclasses import dataclass, field
@@ -50,8 +51,10 @@ class DepartmentImport:
 def _check_departments(rows: list[TableRow], problem, context: dict) -> list[DepartmentRow]:
     """Refuse codes and names already registered, parents that do not exist, and cycles of parents."""
     organization = context["organization"]
-    existing = dict(Department.objects.for_organization(organization).values_list("code", "name"))
-    existing_names = set(existing.values())
+    departments_of = Department.objects.for_organization(organization)
+    existing = set(departments_of.values_list("code", flat=True))
+    # A closed department's name may be taken by a new one; codes stay unique for ever.
+    existing_names = set(departments_of.filter(closed_on=None).values_list("name", flat=True))
     departments = []
     for parsed in rows:
         values = parsed.values
@@ -60,7 +63,9 @@ def _check_departments(rows: list[TableRow], problem, context: dict) -> list[Dep
         if code in existing and "code" not in parsed.failed:
             problem(parsed.row, CODE, _("組織コード「%(code)s」はすでに登録されています。") % {"code": quoted(code)})
         if name in existing_names and "name" not in parsed.failed:
-            problem(parsed.row, NAME, _("組織名「%(name)s」はすでに登録されています。") % {"name": quoted(name)})
+            problem(
+                parsed.row, NAME, _("組織名「%(name)s」は現行の組織ですでに使われています。") % {"name": quoted(name)}
+            )
 
     # Parents: registered already or in the file, and never a cycle.
     in_file = {}

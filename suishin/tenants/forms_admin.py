@@ -103,6 +103,24 @@ class MfaResetForm(Form):
     )
 
 
+class PasswordResetForm(Form):
+    LINK, TEMPORARY = "link", "temporary"
+
+    method = forms.ChoiceField(
+        label=_("再設定の方法"),
+        choices=[
+            (LINK, _("一度だけ使えるリンク（本人が新しいパスワードを設定します）")),
+            (TEMPORARY, _("仮パスワード（次のログインで本人が変更します）")),
+        ],
+        initial=LINK,
+        required=False,  # a confirmation without a choice makes the link, as before there was a choice
+        widget=forms.RadioSelect,
+    )
+
+    def clean_method(self):
+        return self.cleaned_data["method"] or self.LINK
+
+
 class DepartmentForm(Form):
     code = forms.CharField(label=_("組織コード"), max_length=20)
     name = forms.CharField(label=_("組織名"), max_length=100)
@@ -126,8 +144,10 @@ class DepartmentForm(Form):
             others = others.exclude(pk=self.department.pk)
         if data.get("code") and others.filter(code=data["code"]).exists():
             self.add_error("code", _("この組織コードはすでに使われています。"))
-        if data.get("name") and others.filter(name=data["name"]).exists():
-            self.add_error("name", _("この組織名はすでに使われています（廃止された組織を含みます）。"))
+        # Only open departments hold their name: a closed one keeps it for history, and a new one may reuse it.
+        stays_open = self.department is None or not self.department.is_closed
+        if data.get("name") and stays_open and others.filter(name=data["name"], closed_on=None).exists():
+            self.add_error("name", _("この組織名は現行の組織ですでに使われています。"))
         return data
 
 

@@ -92,7 +92,13 @@ class Department(TenantModel):
         ordering = ["organization", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "code"], name="department_code_unique"),
-            models.UniqueConstraint(fields=["organization", "name"], name="department_name_unique"),
+            # A closed department keeps its name for history; a new department may take it again.
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                condition=models.Q(closed_on__isnull=True),
+                name="department_open_name_unique",
+                violation_error_message=_("この組織名は現行の組織ですでに使われています。"),
+            ),
         ]
         verbose_name = _("組織（課・局）")
         verbose_name_plural = _("組織（課・局）")
@@ -158,3 +164,34 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.get_role_display()}"
+
+
+class TemporaryPassword(TenantModel):
+    """A temporary password an admin gave a user (shown to the admin once; only its hash is kept, on
+    the user): until the user has chosen a password of their own, every page sends them to do so.
+
+    `organization` is that of the admin who gave it; a user has at most one, whichever organization.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ユーザー"),
+        on_delete=models.CASCADE,
+        related_name="temporary_password",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("発行した管理者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["organization", "user"]
+        verbose_name = _("仮パスワード")
+        verbose_name_plural = _("仮パスワード")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

@@ -37,6 +37,18 @@ def organization_create(
     return organization
 
 
+def _refuse_taken_name(department: Department) -> None:
+    """Refuse the name of another open department (a closed department keeps its name, which a new
+    department may take again): the form's message, for callers that skipped the form."""
+    from django.core.exceptions import ValidationError
+
+    if department.is_closed:
+        return
+    others = Department.objects.for_organization(department.organization_id).filter(name=department.name)
+    if others.filter(closed_on=None).exclude(pk=department.pk).exists():
+        raise ValidationError({"name": _("この組織名は現行の組織ですでに使われています。")})
+
+
 @service
 def department_create(
     *,
@@ -51,6 +63,7 @@ def department_create(
     if not actor.has_role(Role.ADMIN, Role.SECRETARIAT):  # the department tree: 管理者 and 事務局
         raise deny(actor, "department.create")
     department = Department(organization=organization, code=code, name=name, parent=parent, position=position)
+    _refuse_taken_name(department)
     department.full_clean()
     department.save()
     audit_record(actor=actor.user, organization=organization, verb="department.create", target=department)
@@ -65,6 +78,7 @@ def department_update(*, actor: Actor, department: Department, code: str, name: 
         raise deny(actor, "department.update", department)
     before = {"code": department.code, "name": department.name}
     department.code, department.name = code, name
+    _refuse_taken_name(department)
     department.full_clean()
     department.save(update_fields=["code", "name", "updated_at"])
     audit_record(
@@ -199,6 +213,13 @@ def department_reopen(*, actor: Actor, department: Department) -> Department:
     if department.parent_id and department.parent.is_closed:
         raise ValidationError(_("上位の組織が廃止されています。先に上位の組織を戻してください。"))
     department.closed_on = None
+    try:
+        _refuse_taken_name(department)
+    except ValidationError:
+        raise ValidationError(
+            _("同じ名前「%(name)s」の現行の組織があるため、元に戻せません。先にどちらかの名前を変えてください。")
+            % {"name": department.name}
+        ) from None
     department.save(update_fields=["closed_on", "updated_at"])
     audit_record(actor=actor.user, organization=department.organization, verb="department.reopen", target=department)
     return department
@@ -500,6 +521,64 @@ def user_password_reset(*, actor: Actor, user) -> str:
     return password_link(user)
 
 
+# A temporary password: 12 characters in three groups, from letters and digits nobody misreads (no
+# 0/O, 1/l/I), about 68 bits from `secrets`. It is shown to the admin once and never stored in clear.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - the characters, not a password
+
+
+def temporary_password() -> str:
+    """Return a new temporary password, such as 「h7Kq-Xm3p-Rt9w」."""
+    import secrets
+
+    return "-".join("".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+@service
+def user_password_temporary_set(*, actor: Actor, user) -> str:
+    """Give the user a generated temporary password, end their sessions, and return it (shown once).
+
+    At the next log-in the user must choose their own password before anything else
+    (`TemporaryPassword`, enforced by `password_change.PasswordChangeRequiredMiddleware`); the second
+    factor is left as it was, so a role that requires it still asks for it.
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    from suishin.core.sessions import end_sessions_of
+    from suishin.tenants.models import TemporaryPassword
+
+    _require_member(actor, "user.password_temporary_set", user)
+    _require_user_manager(actor, "user.password_temporary_set", actor.organization)
+    password = temporary_password()
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    TemporaryPassword.objects.update_or_create(  # scoped: a user has one, whichever organization gave it
+        user=user, defaults={"organization": actor.organization, "issued_by": actor.user}
+    )
+    ended = end_sessions_of(user)
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        verb="user.password_temporary_set",
+        target=user,
+        data={"sessions_ended": ended},
+    )
+    return password
+
+
+def password_change_required(user) -> bool:
+    """Return whether `user` logs in with a temporary password and must choose their own."""
+    from suishin.tenants.models import TemporaryPassword
+
+    return TemporaryPassword.objects.filter(user_id=user.pk).exists()  # scoped: the user's own, any organization
+
+
+def _forget_temporary_password(user) -> None:
+    from suishin.tenants.models import TemporaryPassword
+
+    TemporaryPassword.objects.filter(user_id=user.pk).delete()  # scoped: the user's own, any organization
+
+
 @service
 def user_password_set(*, actor: Actor, password: str):
     """Set the acting user's password (from a one-time link: the view checked the token)."""
@@ -507,7 +586,28 @@ def user_password_set(*, actor: Actor, password: str):
     _require_member(actor, "user.password_set", user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    _forget_temporary_password(user)
     audit_record(actor=user, organization=actor.organization, verb="user.password_set", target=user)
+    return user
+
+
+@service
+def user_password_change(*, actor: Actor, password: str):
+    """Set the acting user's own password in place of their current one (the form checked it), which
+    ends a temporary password's hold on them."""
+    user = actor.user
+    _require_member(actor, "user.password_change", user)
+    was_temporary = password_change_required(user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _forget_temporary_password(user)
+    audit_record(
+        actor=user,
+        organization=actor.organization,
+        verb="user.password_change",
+        target=user,
+        data={"temporary": was_temporary},
+    )
     return user
 
 

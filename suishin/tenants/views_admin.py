@@ -2,9 +2,9 @@
 the one-time link with which a person sets their password."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from suishin.core.form_pages import form_errors_from
 from suishin.core.forms import CleanTextMixin
+from suishin.core.registry import department_figures
 
 from . import services
 from .access import access_department, deny, require_actor
@@ -30,6 +31,7 @@ from .forms_admin import (
     DepartmentMergeForm,
     MfaResetForm,
     OrganizationSettingsForm,
+    PasswordResetForm,
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
@@ -87,12 +89,17 @@ def department_tree(request):
     rows = department_tree_rows(actor.organization)
     if not show_closed:
         rows = [r for r in rows if not r["department"].is_closed]
+    # Figures other apps register (the staff register's headcount): one query each, whatever the tree.
+    figures = [(figure.label, figure.counts(actor.organization)) for figure in department_figures]
+    for row in rows:
+        row["figures"] = [counts.get(row["department"].pk, 0) for _label, counts in figures]
     return render(
         request,
         "tenants/admin/department_tree.html",
         {
             "rows": rows,
             "show_closed": show_closed,
+            "figure_labels": [label for label, _counts in figures],
             "can_edit": TENANT_ADMIN.user_has_permission(actor, "department.edit"),
         },
     )
@@ -364,14 +371,21 @@ def user_reactivate(request, user_id):
 
 @login_required
 def user_password_reset(request, user_id):
-    """Confirm, then make a one-time link for the user to set a new password (shown once)."""
+    """Confirm, then make a one-time link for the user to set a new password, or a temporary password
+    they must change at their next log-in; either is shown once."""
     actor = require_actor(request)
     subject = access_user(actor, user_id)  # another town's user is a 404 whatever the role
     _check(actor, "user.manage")
-    if request.method == "POST":
+    form = PasswordResetForm(request.POST if request.method == "POST" else None)  # nothing chosen: the link
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["method"] == PasswordResetForm.TEMPORARY:
+            password = services.user_password_temporary_set(actor=actor, user=subject)
+            return render(request, "tenants/admin/temporary_password.html", {"subject": subject, "password": password})
         link = services.user_password_reset(actor=actor, user=subject)
         return _show_link(request, subject, link, _("パスワードを再設定しました"))
-    return render(request, "tenants/admin/user_password_reset.html", {"subject": subject})
+    status = 400 if request.method == "POST" else 200
+    context = {"subject": subject, "form": form}
+    return render(request, "tenants/admin/user_password_reset.html", context, status=status)
 
 
 @login_required
@@ -487,6 +501,27 @@ def password_set(request, uidb64, token):
         return redirect("login")
     status = 400 if request.method == "POST" else 200
     return render(request, "tenants/admin/password_set.html", {"form": form, "subject": user}, status=status)
+
+
+class OwnPasswordChangeForm(CleanTextMixin, PasswordChangeForm):
+    """Django's change form: the current password, then the new one twice (AUTH_PASSWORD_VALIDATORS)."""
+
+
+@login_required
+def password_change(request):
+    """Change one's own password; after a log-in with a temporary password, nothing else is open until done."""
+    from .password_change import SESSION_KEY
+
+    required = bool(request.session.get(SESSION_KEY))
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_password_change(actor=request.actor, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)  # this session stays logged in; the user's others end
+        request.session.pop(SESSION_KEY, None)
+        messages.success(request, _("パスワードを変更しました。"))
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tenants/admin/password_change.html", {"form": form, "required": required}, status=status)
 
 
 ROLE_LABELS = dict(Role.choices)

@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from suishin.core.access_matrix import Case
-from suishin.tenants.models import Department, Membership, Organization
+from suishin.core.access_matrix import EVERYONE, Case
+from suishin.tenants.models import Department, Membership, Organization, TemporaryPassword
 
 ADMIN = {"admin"}
 TREE = {"admin", "secretariat"}
@@ -23,11 +23,13 @@ CASES = {
     "tenants_admin:user_password_reset": Case("user", ADMIN, ADMIN),
     "tenants_admin:user_mfa_reset": Case("user", ADMIN, ADMIN),
     "tenants_admin:organization_settings": Case(None, ADMIN, ADMIN),
+    # One's own password: every signed-in user (its tests: suishin/tenants/tests/test_temporary_password.py).
+    "password_change": Case(None, EVERYONE, EVERYONE),
 }
 # The one-time link is opened before logging in; its tests: suishin/tenants/tests/test_views_admin.py.
 PUBLIC = {"password_set"}
 
-WATCHED = [Department, Membership, Organization, get_user_model()]
+WATCHED = [Department, Membership, Organization, TemporaryPassword, get_user_model()]
 
 
 def objects_of(town) -> dict:

@@ -47,7 +47,7 @@ def test_a_code_or_name_already_registered_is_refused(cast):
     problems = problems_of(cast.town.organization, f"{existing.code},新しい課,\nN01,{existing.name},\n")
     assert problems == [
         f"2行目 A列: 組織コード「{existing.code}」はすでに登録されています。",
-        f"3行目 B列: 組織名「{existing.name}」はすでに登録されています。",
+        f"3行目 B列: 組織名「{existing.name}」は現行の組織ですでに使われています。",
     ]
 
 

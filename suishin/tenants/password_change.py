@@ -1,0 +1,36 @@
+"""A user who logged in with a temporary password chooses their own before anything else.
+
+At log-in, a user who holds a `TemporaryPassword` gets a mark in their session (one query, at log-in
+only); while the mark is there, every page but the change page, the second-factor pages and log-out
+sends them to change it. The admin's issuing of a temporary password ends the user's sessions, so
+the mark cannot be missed by a session that was open before.
+"""
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_KEY = "password_change_required"
+ALWAYS_ALLOWED = ("/mfa/", "/logout/", "/static/", "/i18n/", "/login/", "/favicon.ico")
+
+
+@receiver(user_logged_in, dispatch_uid="suishin.tenants.password_change.mark")
+def mark_session_at_login(sender, request, user, **kwargs):
+    from .services import password_change_required
+
+    if request is not None and hasattr(request, "session") and password_change_required(user):
+        request.session[SESSION_KEY] = True
+
+
+class PasswordChangeRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.get(SESSION_KEY):
+            target = reverse("password_change")
+            if request.path != target and not request.path.startswith(ALWAYS_ALLOWED):
+                return redirect(target)
+        return self.get_response(request)

@@ -1,0 +1,150 @@
+"""The admin's temporary password: generated, shown once, never logged; the user logs in with it and can
+do nothing but change it (the second factor still asked first where the role requires it)."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from suishin.core.models import AuditLog
+from suishin.tenants.models import Membership, Role, TemporaryPassword
+from suishin.tenants.services import (
+    TEMPORARY_PASSWORD_ALPHABET,
+    temporary_password,
+    user_password_temporary_set,
+)
+from suishin.tenants.tests.factories import PASSWORD
+
+User = get_user_model()
+NEW = "my-own-good-pass"
+
+
+def issue(client, cast, subject):
+    client.force_login(cast.town.users["admin"])
+    response = client.post(reverse("tenants_admin:user_password_reset", args=[subject.pk]), {"method": "temporary"})
+    assert response.status_code == 200
+    return re.search(r'id="temporary-password" type="text" readonly value="([^"]+)"', response.content.decode())[1]
+
+
+def test_a_temporary_password_is_random_readable_and_valid():
+    passwords = {temporary_password() for _ in range(50)}
+    assert len(passwords) == 50
+    for password in passwords:
+        assert re.fullmatch(r"[^-]{4}-[^-]{4}-[^-]{4}", password)
+        assert set(password.replace("-", "")) <= set(TEMPORARY_PASSWORD_ALPHABET)
+        validate_password(password)
+
+
+def test_the_reset_page_offers_both_ways(client, cast):
+    client.force_login(cast.town.users["admin"])
+    page = client.get(reverse("tenants_admin:user_password_reset", args=[cast.town.users["staff"].pk]))
+    text = page.content.decode()
+    assert 'value="link"' in text and 'value="temporary"' in text and "仮パスワード" in text
+
+
+def test_the_admin_issues_one_shown_once_and_the_users_sessions_end(client, cast):
+    staff = cast.town.users["staff"]
+    victim = Client()
+    victim.force_login(staff)
+    password = issue(client, cast, staff)
+    staff.refresh_from_db()
+    assert staff.check_password(password)
+    assert victim.get(reverse("home")).status_code == 302, "the old session ended"
+    assert TemporaryPassword.objects.get(user=staff).organization == cast.town.organization
+    entry = AuditLog.objects.get(verb="user.password_temporary_set")
+    assert entry.target_id == str(staff.pk) and entry.actor == cast.town.users["admin"]
+    assert password not in str(list(AuditLog.objects.values_list("data", "target_repr"))), "never in the log"
+
+
+def test_the_user_must_change_it_before_anything_else(client, cast):
+    staff = cast.town.users["staff"]
+    password = issue(client, cast, staff)
+    user = Client()
+    user.post(reverse("login"), {"username": staff.username, "password": password})
+    change = reverse("password_change")
+    for url in (reverse("home"), reverse("staff:person_list"), reverse("audit_log")):
+        response = user.get(url)
+        assert response.status_code == 302 and response["Location"] == change, url
+    page = user.get(change)
+    assert page.status_code == 200 and "仮パスワードでログインしています" in page.content.decode()
+    # A wrong current password, or a weak new one, is a form error; nothing changes.
+    response = user.post(change, {"old_password": "wrong", "new_password1": NEW, "new_password2": NEW})
+    assert response.status_code == 400
+    response = user.post(change, {"old_password": password, "new_password1": "12345678", "new_password2": "12345678"})
+    assert response.status_code == 400
+    assert TemporaryPassword.objects.filter(user=staff).exists()
+
+    response = user.post(change, {"old_password": password, "new_password1": NEW, "new_password2": NEW})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert user.get(reverse("home")).status_code == 200, "the session goes on, free"
+    assert not TemporaryPassword.objects.filter(user=staff).exists()
+    staff.refresh_from_db()
+    assert staff.check_password(NEW)
+    assert AuditLog.objects.get(verb="user.password_change").data == {"temporary": True}
+    assert "仮パスワードでログインしています" not in user.get(change).content.decode()
+
+
+def test_the_second_factor_stays_required_and_comes_first(client, cast):
+    admin = cast.town.users["admin"]
+    second = User.objects.create_user(username="admin2", password="x-unused-pass")
+    Membership.objects.create(organization=cast.town.organization, user=second, role=Role.ADMIN)
+    TOTPDevice.objects.create(user=second, name="authenticator", confirmed=True)
+    client.force_login(second)
+    response = client.post(reverse("tenants_admin:user_password_reset", args=[admin.pk]), {"method": "temporary"})
+    password = re.search(r'readonly value="([^"]+)"', response.content.decode()).group(1)
+    user = Client()
+    user.post(reverse("login"), {"username": admin.username, "password": password})
+    for url in (reverse("home"), reverse("password_change")):
+        response = user.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_verify"), url
+    assert TOTPDevice.objects.filter(user=admin, confirmed=True).exists()
+
+
+def test_a_one_time_link_also_ends_the_temporary_password(client, cast):
+    staff = cast.town.users["staff"]
+    issue(client, cast, staff)
+    response = client.post(reverse("tenants_admin:user_password_reset", args=[staff.pk]), {"method": "link"})
+    link = re.search(r'value="http://testserver(/account/password/[^"]+)"', response.content.decode()).group(1)
+    anonymous = Client()
+    link = anonymous.get(link, follow=True).redirect_chain[-1][0]
+    anonymous.post(link, {"new_password1": NEW, "new_password2": NEW})
+    assert not TemporaryPassword.objects.filter(user=staff).exists()
+    anonymous.post(reverse("login"), {"username": staff.username, "password": NEW})
+    assert anonymous.get(reverse("home")).status_code == 200
+
+
+def test_any_user_may_change_their_own_password(client, cast):
+    council = cast.town.users["council"]
+    client.force_login(council)
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    )
+    assert response.status_code == 302
+    council.refresh_from_db()
+    assert council.check_password(NEW)
+    assert AuditLog.objects.get(verb="user.password_change").data == {"temporary": False}
+
+
+def test_another_towns_user_is_refused(client, cast):
+    theirs = cast.other.users["staff"]
+    before = theirs.password
+    client.force_login(cast.town.users["admin"])
+    url = reverse("tenants_admin:user_password_reset", args=[theirs.pk])
+    assert client.post(url, {"method": "temporary"}).status_code == 404
+    with pytest.raises(Http404):
+        user_password_temporary_set(actor=cast.town.actor("admin"), user=theirs)
+    theirs.refresh_from_db()
+    assert theirs.password == before
+    assert not TemporaryPassword.objects.exists()
+
+
+def test_only_the_admin_issues_one(client, cast):
+    client.force_login(cast.town.users["secretariat"])
+    url = reverse("tenants_admin:user_password_reset", args=[cast.town.users["staff"].pk])
+    assert client.post(url, {"method": "temporary"}).status_code == 403
+    assert not TemporaryPassword.objects.exists()
