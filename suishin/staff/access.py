@@ -8,7 +8,7 @@ from suishin.tenants.actor import Actor
 from suishin.tenants.models import Role
 from suishin.tenants.policy import Policy, RoleRight
 
-from .models import Person
+from .models import Person, Rank
 
 
 class StaffPolicy(Policy):
@@ -31,3 +31,8 @@ STAFF = StaffPolicy()
 def access_person(actor: Actor, person_id) -> Person:
     """Return the person of the actor's organization, or 404 (missing and another town's alike)."""
     return get_in_organization(Person.objects.select_related("department", "rank", "user"), actor, person_id)
+
+
+def access_rank(actor: Actor, rank_id) -> Rank:
+    """Return the 職位 of the actor's organization, or 404 (missing and another town's alike)."""
+    return get_in_organization(Rank.objects.all(), actor, rank_id)

@@ -3,12 +3,13 @@
 from typing import cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suishin.core.forms import DateField, Form
 from suishin.tenants.forms_admin import DepartmentChoiceField, open_departments
-from suishin.tenants.models import Department
+from suishin.tenants.models import Department, Membership
 
 from .models import Person, Rank
 
@@ -82,3 +83,55 @@ class StaffImportForm(Form):
             "見本の形式で、職員番号・氏名・ふりがな・所属課・職位・級・所属長・発令日・メールアドレス・退職日の列。"
         ),
     )
+
+
+class RankForm(Form):
+    name = forms.CharField(label=_("職位"), max_length=50, help_text=_("例：課長補佐"))
+    level = forms.IntegerField(
+        label=_("序列"),
+        min_value=1,
+        max_value=999,
+        help_text=_("大きいほど上位です（既定：部長 60、課長 50、主幹 40、主査 30、主任 20、主事 10）。"),
+    )
+
+    def __init__(self, *args, organization, rank=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization, self.rank = organization, rank
+
+    def clean(self):
+        data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        others = Rank.objects.for_organization(self.organization)
+        if self.rank is not None:
+            others = others.exclude(pk=self.rank.pk)
+        if data.get("name") and others.filter(name=data["name"]).exists():
+            self.add_error("name", _("この職位はすでに登録されています。"))
+        if data.get("level") is not None and others.filter(level=data["level"]).exists():
+            self.add_error("level", _("この序列はほかの職位が使っています。別の数にしてください。"))
+        return data
+
+
+class RankMoveForm(Form):
+    direction = forms.ChoiceField(label=_("移す向き"), choices=[("up", _("上へ")), ("down", _("下へ"))])
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.username}（{obj.first_name}）" if obj.first_name else obj.username
+
+
+class PersonUserForm(Form):
+    """Choose a login of the organization that no person of its register has yet."""
+
+    user = UserChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("ログイン（ユーザー）"),
+        help_text=_("この団体のユーザーのうち、まだ職員に結びついていないものから選びます。"),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.for_organization(organization).values("user_id")
+        linked = Person.objects.for_organization(organization).exclude(user=None).values("user_id")
+        users = get_user_model().objects.filter(pk__in=members).exclude(pk__in=linked).order_by("username")
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = users

@@ -38,6 +38,12 @@ def headcount_table(organization) -> list[dict]:
     return [{"department": d, "headcount": d.headcount} for d in departments]
 
 
+def ranks_with_holders(organization) -> list[Rank]:
+    """Return the organization's 職位, most senior first, each with `holders` (current staff), in one query."""
+    holders = Count("people", filter=Q(people__left_on=None))
+    return list(Rank.objects.for_organization(organization).annotate(holders=holders).order_by("-level", "name"))
+
+
 def ranks_of(organization) -> list[Rank]:
     return list(Rank.objects.for_organization(organization))
 

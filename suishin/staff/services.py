@@ -139,22 +139,157 @@ def person_login_create(
 
 @service
 def person_link_user(*, actor: Actor, person: Person, user) -> Person:
-    """Link a person of the register to a login of the organization (None: unlink)."""
+    """Link a person of the register to an existing login of the organization; `None` unlinks them.
+
+    A login belongs to one person of an organization: one that is linked already is refused, and so is
+    a person who has a login already (unlink first). Unlinking leaves the login as it was.
+    """
     from suishin.tenants.services import _require_member
 
-    STAFF.require(actor, "staff.edit", person, audit_as="staff.link_user")
-    if user is not None:
-        _require_member(actor, "staff.link_user", user)
+    verb = "staff.link_user" if user is not None else "staff.unlink_user"
+    STAFF.require(actor, "staff.edit", person, audit_as=verb)
+    previous = person.user
+    if user is None:
+        if previous is None:
+            raise ValidationError(_("この方に結びついているログインはありません。"))
+    else:
+        _require_member(actor, verb, user)
+        if person.user_id == user.pk:
+            raise ValidationError({"user": _("この方にはすでにこのログインが結びついています。")})
+        if previous is not None:
+            raise ValidationError({"user": _("この方にはすでにログインがあります。先に結びつけを解除してください。")})
+        holder = Person.objects.for_organization(person.organization_id).filter(user=user).first()
+        if holder is not None:
+            raise ValidationError(
+                {"user": _("このログインはすでに%(name)sに結びついています。") % {"name": holder.name}}
+            )
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     audit_record(
         actor=actor.user,
         organization=person.organization,
-        verb="staff.link_user",
+        verb=verb,
         target=person,
-        data={"username": user.username if user is not None else ""},
+        data={"username": getattr(user if user is not None else previous, "username", "")},
     )
     return person
+
+
+# --- 職位 (ranks): the admin's list of an organization's ranks, in their order ---------------------
+
+RANK_LEVEL_MAX = 999  # what the form offers; the column holds more, which a swap uses for a moment
+
+
+def _check_rank(rank: Rank) -> None:
+    ranks = Rank.objects.for_organization(rank.organization_id).exclude(pk=rank.pk)
+    errors = {}
+    if ranks.filter(name=rank.name).exists():
+        errors["name"] = _("この職位はすでに登録されています。")
+    if ranks.filter(level=rank.level).exists():
+        errors["level"] = _("この序列はほかの職位が使っています。別の数にしてください。")
+    if errors:
+        raise ValidationError(errors)
+    rank.full_clean(validate_constraints=False)
+
+
+@service
+def rank_create(*, actor: Actor, organization: Organization, name: str, level: int) -> Rank:
+    """Add a 職位; `level` places it (a higher level is more senior)."""
+    STAFF.require(actor, "staff.edit", None, organization, audit_as="staff.rank_create")
+    rank = Rank(organization=organization, name=name, level=level)
+    _check_rank(rank)
+    rank.save()
+    audit_record(
+        actor=actor.user,
+        organization=organization,
+        verb="staff.rank_create",
+        target=rank,
+        data={"name": name, "level": level},
+    )
+    return rank
+
+
+@service
+def rank_update(*, actor: Actor, rank: Rank, name: str, level: int) -> Rank:
+    """Rename a 職位 or change its level; the people who hold it keep it."""
+    STAFF.require(actor, "staff.edit", None, rank, audit_as="staff.rank_update")
+    before = {"name": rank.name, "level": rank.level}
+    rank.name, rank.level = name, level
+    _check_rank(rank)
+    rank.save(update_fields=["name", "level", "updated_at"])
+    after = {"name": rank.name, "level": rank.level}
+    audit_record(
+        actor=actor.user,
+        organization=rank.organization,
+        verb="staff.rank_update",
+        target=rank,
+        data={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+    )
+    return rank
+
+
+@service
+def rank_move(*, actor: Actor, rank: Rank, direction: str) -> Rank:
+    """Move a 職位 one place up (more senior) or down, swapping levels with its neighbour."""
+    STAFF.require(actor, "staff.edit", None, rank, audit_as="staff.rank_move")
+    if direction not in ("up", "down"):
+        raise ValidationError(_("上へ・下へのどちらかを選んでください。"))
+    ranks = Rank.objects.for_organization(rank.organization_id).select_for_update()
+    if direction == "up":
+        neighbour = ranks.filter(level__gt=rank.level).order_by("level").first()
+    else:
+        neighbour = ranks.filter(level__lt=rank.level).order_by("-level").first()
+    if neighbour is None:
+        raise ValidationError(
+            _("この職位はすでにいちばん上です。") if direction == "up" else _("この職位はすでにいちばん下です。")
+        )
+    levels = dict(ranks.values_list("pk", "level"))
+    # Levels are unique: the rank steps aside to a spare level while its neighbour takes its place.
+    spare = next(n for n in range(RANK_LEVEL_MAX + 1, 32768) if n not in levels.values())
+    own, other = levels[rank.pk], neighbour.level
+    now = timezone.now()
+    ranks.filter(pk=rank.pk).update(level=spare)
+    ranks.filter(pk=neighbour.pk).update(level=own, updated_at=now)
+    ranks.filter(pk=rank.pk).update(level=other, updated_at=now)
+    rank.level = other
+    audit_record(
+        actor=actor.user,
+        organization=rank.organization,
+        verb="staff.rank_move",
+        target=rank,
+        data={"level": [own, other], "neighbour": neighbour.name},
+    )
+    return rank
+
+
+def rank_holders(rank: Rank) -> int:
+    """Return how many people of the register hold `rank` (whether or not they have left)."""
+    return Person.objects.for_organization(rank.organization_id).filter(rank=rank).count()
+
+
+@service
+def rank_delete(*, actor: Actor, rank: Rank) -> None:
+    """Delete a 職位 nobody holds and no move names; otherwise refuse, saying why."""
+    STAFF.require(actor, "staff.edit", None, rank, audit_as="staff.rank_delete")
+    held = rank_holders(rank)
+    if held:
+        raise ValidationError(
+            _("%(name)sの職員が%(n)s人いるため削除できません。先にその職員の職位を変えてください。")
+            % {"name": rank.name, "n": held}
+        )
+    if StaffMove.objects.for_organization(rank.organization_id).filter(rank=rank).exists():
+        raise ValidationError(
+            _("%(name)sは異動・昇任の履歴に残っているため削除できません。名前や序列は変えられます。")
+            % {"name": rank.name}
+        )
+    audit_record(
+        actor=actor.user,
+        organization=rank.organization,
+        verb="staff.rank_delete",
+        target=rank,
+        data={"name": rank.name, "level": rank.level},
+    )
+    rank.delete()
 
 
 @service

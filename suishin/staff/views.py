@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from suishin.core.audit import audit_record
 from suishin.core.downloads import file_response
@@ -18,9 +19,9 @@ from suishin.tenants.forms_admin import PersonLoginForm
 from suishin.tenants.views_admin import _apply, _show_link
 
 from . import services
-from .access import STAFF, access_person
-from .forms import PersonFilterForm, PersonForm, StaffImportForm
-from .selectors import headcount_table, headcount_total, people_list
+from .access import STAFF, access_person, access_rank
+from .forms import PersonFilterForm, PersonForm, PersonUserForm, RankForm, RankMoveForm, StaffImportForm
+from .selectors import headcount_table, headcount_total, people_list, ranks_with_holders
 from .staff_import import staff_csv_bytes, staff_template, staff_xlsx_bytes
 
 PER_PAGE = 50
@@ -158,6 +159,147 @@ def person_login_new(request, person_id):
             return _show_link(request, user, password_link(user), _("ログインを作成しました"))
     status = 400 if request.method == "POST" else 200
     return render(request, "staff/person_login_form.html", {"form": form, "person": person}, status=status)
+
+
+def _require_person_editor(request, person_id):
+    actor = require_actor(request)
+    person = access_person(actor, person_id)
+    if not STAFF.user_has_permission_for_instance(actor, "staff.edit", person):
+        raise deny(actor, "staff.edit", person)
+    return actor, person
+
+
+@login_required
+def person_user_link(request, person_id):
+    """Link a person of the register to a login the organization already has (not another town's)."""
+    actor, person = _require_person_editor(request, person_id)
+    if person.user_id is not None:
+        messages.info(request, _("この方にはすでにログインがあります。先に結びつけを解除してください。"))
+        return redirect("staff:person_detail", person_id=person.pk)
+    form = PersonUserForm(request.POST or None, organization=actor.organization)
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["user"]
+        if _apply(form, lambda: services.person_link_user(actor=actor, person=person, user=user)) is not None:
+            shown = {"name": person.name, "username": user.username}
+            messages.success(request, _("%(name)sにログイン %(username)s を結びつけました。") % shown)
+            return redirect("staff:person_detail", person_id=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/person_user_link.html", {"form": form, "person": person}, status=status)
+
+
+@login_required
+@require_POST
+def person_user_unlink(request, person_id):
+    """Unlink a person's login; the login itself is left as it was."""
+    actor, person = _require_person_editor(request, person_id)
+    try:
+        services.person_link_user(actor=actor, person=person, user=None)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)sとログインの結びつけを解除しました。") % {"name": person.name})
+    return redirect("staff:person_detail", person_id=person.pk)
+
+
+# --- 職位 (ranks) ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def rank_list(request):
+    actor = _require(request, "staff.view")
+    return render(request, "staff/rank_list.html", _rank_list_context(actor))
+
+
+@login_required
+@require_POST
+def rank_defaults(request):
+    actor = _require(request, "staff.edit")
+    services.ranks_create_defaults(actor=actor, organization=actor.organization)
+    messages.success(request, _("既定の職位を登録しました。"))
+    return redirect("staff:rank_list")
+
+
+@login_required
+def rank_new(request):
+    actor = _require(request, "staff.edit")
+    form = RankForm(request.POST or None, organization=actor.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rank = _apply(
+            form,
+            lambda: services.rank_create(
+                actor=actor, organization=actor.organization, name=data["name"], level=data["level"]
+            ),
+        )
+        if rank is not None:
+            messages.success(request, _("職位「%(name)s」を登録しました。") % {"name": rank.name})
+            return redirect("staff:rank_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/rank_form.html", {"form": form, "rank": None}, status=status)
+
+
+def _require_rank_editor(request, rank_id):
+    actor = require_actor(request)
+    rank = access_rank(actor, rank_id)  # another town's rank is a 404 whatever the role
+    if not STAFF.user_has_permission(actor, "staff.edit"):
+        raise deny(actor, "staff.edit", rank)
+    return actor, rank
+
+
+@login_required
+def rank_edit(request, rank_id):
+    actor, rank = _require_rank_editor(request, rank_id)
+    initial = {"name": rank.name, "level": rank.level}
+    form = RankForm(request.POST or None, initial=initial, organization=actor.organization, rank=rank)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _apply(
+            form, lambda: services.rank_update(actor=actor, rank=rank, name=data["name"], level=data["level"])
+        )
+        if done is not None:
+            messages.success(request, _("職位「%(name)s」を変更しました。") % {"name": rank.name})
+            return redirect("staff:rank_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/rank_form.html", {"form": form, "rank": rank}, status=status)
+
+
+@login_required
+@require_POST
+def rank_order(request, rank_id):
+    """Move a 職位 one place up or down (the buttons of the list)."""
+    actor, rank = _require_rank_editor(request, rank_id)
+    form = RankMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("上へ・下へのどちらかを選んでください。"))
+        return render(request, "staff/rank_list.html", _rank_list_context(actor), status=400)
+    try:
+        services.rank_move(actor=actor, rank=rank, direction=form.cleaned_data["direction"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("職位「%(name)s」の順番を変えました。") % {"name": rank.name})
+    return redirect(reverse("staff:rank_list") + f"#rank-{rank.pk}")
+
+
+def _rank_list_context(actor) -> dict:
+    return {"ranks": ranks_with_holders(actor.organization), "can_edit": STAFF.user_has_permission(actor, "staff.edit")}
+
+
+@login_required
+def rank_delete(request, rank_id):
+    """Confirm, then delete a 職位; refused, with the reason, while people hold it or a move names it."""
+    actor, rank = _require_rank_editor(request, rank_id)
+    if request.method == "POST":
+        try:
+            services.rank_delete(actor=actor, rank=rank)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("staff:rank_list")
+        messages.success(request, _("職位「%(name)s」を削除しました。") % {"name": rank.name})
+        return redirect("staff:rank_list")
+    context = {"rank": rank, "holders": services.rank_holders(rank)}
+    return render(request, "staff/rank_delete.html", context)
 
 
 @login_required

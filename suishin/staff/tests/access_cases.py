@@ -16,6 +16,14 @@ CASES = {
     "staff:person_detail": Case("person", READ, set()),
     "staff:person_edit": Case("person", EDIT, EDIT),
     "staff:person_login_new": Case("person", EDIT, EDIT),
+    "staff:person_user_link": Case("person", EDIT, EDIT),
+    "staff:person_user_unlink": Case("person", set(), EDIT),
+    "staff:rank_list": Case(None, READ, set()),
+    "staff:rank_new": Case(None, EDIT, EDIT),
+    "staff:rank_defaults": Case(None, set(), EDIT),
+    "staff:rank_edit": Case("rank", EDIT, EDIT),
+    "staff:rank_order": Case("rank", set(), EDIT),
+    "staff:rank_delete": Case("rank", EDIT, EDIT),
 }
 
 WATCHED = [Person, Rank, StaffMove]
@@ -42,4 +50,6 @@ def objects_of(town) -> dict:
             department=person.department,
             rank=rank,
         )
-    return {"person": {"person_id": person.pk}}
+    # The person's rank: held, so that a refused delete (or the admin's, refused too) leaves it in place.
+    rank_id = person.rank_id or Rank.objects.for_organization(town.organization).values_list("pk", flat=True)[0]
+    return {"person": {"person_id": person.pk}, "rank": {"rank_id": rank_id}}
