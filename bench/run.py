@@ -5,7 +5,8 @@ For each data size (1 town, then all 1,788 団体) it seeds (or reuses) a Postgr
 Suishin as production does (bin/serve: gunicorn, DEBUG off, task worker), loads it from this second
 process on loopback only (wrk, 8 connections, bounded in time, warm-up excluded), and prints one table.
 Then, with a server up for each size, it measures each per-town page on both in turn for the growth
-ratio. The table is also written to bench/results/. Environment: BENCH_SIZES (default "1,1788"),
+ratio. The table is also written to bench/results/. `bench/run.py --levels` runs only the comparison of the
+工程表 of 4 levels with today's (on the first size; seeds it if needed). Environment: BENCH_SIZES (default "1,1788"),
 BENCH_SECONDS (default 10), BENCH_WARMUP (default 2), BENCH_GROWTH_SECONDS (default 5),
 PGURL (default postgresql://postgres@127.0.0.1:5432).
 """
@@ -101,6 +102,8 @@ def render(phases: dict, growth: dict | None = None) -> str:
                 f"polls every 0.5 s); task worker RSS +{big['worker_growth_mb']:.0f} MB "
                 f"(peak {big['worker_peak_mb']:.0f} MB)"
             )
+        if levels := phase.get("levels"):
+            lines.append(levels_line(size, levels))
         lines.append(
             f"- {size}: worker RSS after the run: max {phase['rss_mb']:.0f} MB over {phase['workers']} workers"
         )
@@ -120,6 +123,65 @@ def render(phases: dict, growth: dict | None = None) -> str:
         ]
         lines += [f"- {name}: {ratio:.2f}" for name, ratio in growth.items()]
     return "\n".join(lines) + "\n"
+
+
+# --- levels: the 工程表 of a plan of 4 levels against today's, in turn on one server -------------
+
+LEVELS_ORDER = "today's, 4 levels, 4 levels, today's"
+
+
+def levels_scenario(town, cookie, seconds: int | None = None) -> dict:
+    """Return the rate (req/s) of today's 工程表 page (1 level of items + 80 measures) and of the 4-level
+    page (3 levels of items + the same 80 measures), each measured twice in turn so that drift cancels out."""
+    from bench.scenarios import LEVELS_PAGES, PAGES
+
+    seconds = seconds or GROWTH_SECONDS
+    by_name = {s.name: s for s in PAGES}
+    base, leveled = (by_name[name].url(town) for name in LEVELS_PAGES)
+    rates: dict[str, list[float]] = {base: [], leveled: []}
+    for url in (base, leveled):
+        wrk(url, cookie, WARMUP)
+    for url in (base, leveled, leveled, base):
+        result = wrk(url, cookie, seconds)
+        if result["non2xx"] + result["errors"]:
+            raise SystemExit(f"{url}: {result['non2xx'] + result['errors']} errors")
+        rates[url].append(result["requests"] / (result["duration_us"] / 1e6))
+    result = {"base_rps": statistics.mean(rates[base]), "leveled_rps": statistics.mean(rates[leveled])}
+    result["ratio"] = result["leveled_rps"] / result["base_rps"]
+    print(f"  工程表 4 levels ÷ today's: {result['ratio']:.2f}", file=sys.stderr)
+    return result
+
+
+def levels_line(size, levels: dict) -> str:
+    from bench.scenarios import LEVELS_TARGET
+
+    verdict = "met" if levels["ratio"] >= LEVELS_TARGET else "NOT met"
+    return (
+        f"- {size}: 工程表 of 4 levels (柱 → 大項目 → 中項目 → 80 個別項目) {levels['leveled_rps']:.1f} req/s against "
+        f"today's shape (重点取組事項 → 80 施策) {levels['base_rps']:.1f} req/s: {levels['ratio']:.2f}× "
+        f"(target ≥ {LEVELS_TARGET}×: {verdict}; runs in turn {LEVELS_ORDER})"
+    )
+
+
+def levels_only() -> None:
+    """Seed the first size if needed, serve it, and time only the 工程表 of 4 levels against today's."""
+    size = int(os.environ.get("BENCH_SIZES", "1").split(",")[0])
+    os.environ.setdefault("DATABASE_URL", f"{PGURL}/suishin_bench_{size}")
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("bench_seed", organizations=size, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from bench.scenarios import bench_town
+
+    town = bench_town()
+    server = start_server()
+    try:
+        _opener, cookie = login(town)
+        print(levels_line(size, levels_scenario(town, cookie)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 # --- growth: one server per data size, the same page measured on each in turn ---------------
@@ -224,10 +286,12 @@ def phase(size: int) -> dict:
         scenarios = [login_scenario(town)]
         login_burst = login_burst_scenario(town, server)
         scenarios += [page_scenario(s, town, opener, cookie) for s in page_scenarios()]
+        levels = levels_scenario(town, cookie)
         scenarios.append(measure_edit_scenario(town, opener))
         vacuum(os.environ["DATABASE_URL"])  # the edits left thousands of dead row versions behind
         result = {
             "scenarios": scenarios,
+            "levels": levels,
             "import": import_scenario(town, opener),
             "oversized_import": oversized_import_scenario(town, opener, server),
             "seed_s": seed_seconds,
@@ -711,5 +775,7 @@ if __name__ == "__main__":
         print(json.dumps(phase(int(sys.argv[2]))))
     elif sys.argv[1:] == ["--probe"]:
         probe()
+    elif sys.argv[1:] == ["--levels"]:
+        levels_only()
     else:
         main()

@@ -44,11 +44,21 @@ def test_bench_seed_builds_towns_shaped_like_real_ones(seeded):
     town = Organization.objects.get(local_government_code=seeded.code)
     assert Department.objects.filter(organization=town).count() == 17
     assert Membership.objects.filter(organization=town).count() == 6
-    plan = Plan.objects.get(organization=town)
+    plan = Plan.objects.get(organization=town, pk=seeded.plan_id)
     assert plan.measures.count() == 80
     assert RoadmapEntry.objects.filter(measure__plan=plan, start_fy__gte=2021, end_fy__lte=2025).count() == 160
     call_command("bench_seed", organizations=3, stdout=io.StringIO())  # reused, not duplicated
     assert Organization.objects.count() == 3
+
+
+def test_bench_town_has_the_same_80_measures_under_four_levels(seeded):
+    """The 工程表 of 4 levels is timed against today's shape: same measures and spans, 3 levels of items."""
+    today, leveled = Plan.objects.get(pk=seeded.plan_id), Plan.objects.get(pk=seeded.leveled_plan_id)
+    assert (today.depth, leveled.depth) == (1, 3)
+    assert leveled.organization_id == today.organization_id
+    assert leveled.measures.count() == 80 and {m.item.level for m in leveled.measures.all()} == {3}
+    assert RoadmapEntry.objects.filter(measure__plan=leveled).count() == 160
+    assert Plan.objects.filter(title__endswith="（4階層）").count() == 1  # one town has it, not every town
 
 
 def test_every_page_scenario_answers_within_its_query_budget(client, seeded):
