@@ -1,5 +1,6 @@
-"""The 工程表 as an A4 landscape PDF, grouped as on its page: priority areas, their measures, and
-each measure's spans over the plan's fiscal years (和暦 in the headers).
+"""The 工程表 as an A4 landscape PDF, grouped as on its page: a heading for each item at every level (柱,
+大項目, 中項目…), the measures of the last level, and each measure's spans over the plan's fiscal years
+(和暦 in the headers).
 
 The rows come from `roadmap_rows` (built on `plan_outline`): the same few queries whatever the
 plan's size, and the same grouping and lanes as the page. The layout is `typst/plans/roadmap.typ`.
@@ -13,6 +14,7 @@ from suishin.core.pdf import render_pdf
 from suishin.core.wareki import wareki_fiscal_year
 from suishin.tenants.models import Department
 
+from .fragments import cross_cutting_labels
 from .models import Plan
 from .selectors import roadmap_rows
 
@@ -27,10 +29,14 @@ def roadmap_document(plan: Plan, department: Department | None = None) -> dict:
     """Return the data of `plans/roadmap.typ`: labels (translated here), years and rows."""
     years = plan.fiscal_years
     rows: list[dict] = []
+    cross_cutting = cross_cutting_labels(plan)
     for row in roadmap_rows(plan, department):
-        if row.area is not None:
-            cross_cutting = _("（全ての重点取組事項に共通する取組）") if row.area.cross_cutting else ""
-            rows.append({"kind": "area", "title": row.area.title + cross_cutting})
+        if row.item is not None:
+            item = row.item
+            title = f"{item.level_name} {item.label}" if item.level_name else item.label
+            if item.cross_cutting:
+                title += cross_cutting.get(item.depth, "")
+            rows.append({"kind": "item", "level": item.depth, "title": title})
             continue
         measure = row.measure
         rows.append(
@@ -38,7 +44,7 @@ def roadmap_document(plan: Plan, department: Department | None = None) -> dict:
                 "kind": "lane",
                 "first": row.first,
                 "lanes": row.lane_count,
-                "measure": f"{measure.number} {measure.title}".strip(),
+                "measure": measure.label,
                 "note": measure.national_kpi_note,
                 "cells": [
                     {"label": cell.entry.label if cell.entry else None, "span": cell.colspan} for cell in row.cells
@@ -51,7 +57,7 @@ def roadmap_document(plan: Plan, department: Department | None = None) -> dict:
         "period": _("計画期間：%(start)s〜%(end)s")
         % {"start": wareki_fiscal_year(plan.start_fy), "end": wareki_fiscal_year(plan.end_fy)},
         "labels": {
-            "measure": _("取組事項"),
+            "measure": plan.leaf_name,
             "note": _("参考・備考"),
             "empty": _("該当する施策はありません。"),
         },

@@ -72,8 +72,12 @@ def test_overlapping_spans_take_a_lane_each_as_on_the_page(cast):
     roadmap.append({"label": "研修", "start_fy": 2022, "end_fy": 2023})
     plan = plan_create(actor=cast.town.actor("secretariat"), structure=structure)
 
-    area, first, second = roadmap_document(plan)["rows"]
-    assert area == {"kind": "area", "title": "重点取組事項1"}
+    item, first, second = roadmap_document(plan)["rows"]
+    assert item == {
+        "kind": "item",
+        "level": 1,
+        "title": "重点取組事項 重点取組事項1",
+    }  # the level's name, then the item
     assert (first["first"], first["lanes"], second["first"]) == (True, 2, False)
     assert first["cells"] == [{"label": "準備1-1", "span": 1}, {"label": "実施1-1", "span": 4}]
     assert second["cells"] == [
