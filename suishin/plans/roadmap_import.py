@@ -13,69 +13,81 @@ from suishin.tenants.access import require_same_organization
 from suishin.tenants.actor import Actor
 
 from .access import require_plan_editor
-from .models import Measure, MeasureDepartment, Plan, RoadmapEntry
-from .numbering import PlanNumbers
+from .models import Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry
 
 if TYPE_CHECKING:
     from .spreadsheets import ImportedMeasure, RoadmapImport
 
+MEASURE_FIELDS = ["item_id", "number", "title", "stage", "national_kpi_note", "position"]
+
+
+class StaleImport(ValueError):
+    """The plan changed between reading the file and applying it (an item or measure it names is gone)."""
+
 
 @service
 def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport") -> dict:
-    """Apply a problem-free import: update measures by 施策番号, add new ones, replace their owners and spans.
+    """Apply a problem-free import: add, rename and renumber items; update measures by ID (moved, renumbered,
+    renamed), add new ones, replace their owners and spans.
 
-    Measures whose row says what the plan already says are left alone (an edited file usually changes a
-    few rows); the others are written in bulk, in a fixed number of statements whatever the file's size.
+    Rows that say what the plan already says are left alone (an edited file usually changes a few rows);
+    the others are written in bulk, in a fixed number of statements whatever the file's size (one INSERT
+    per level that gains items).
     """
     require_same_organization(actor, "roadmap.import", plan)
     require_plan_editor(actor, "roadmap.import", plan)
     if imported.problems:
         raise ValueError("an import with problems is never applied")
-    areas = {area.title: area for area in plan.items.all()}
+    organization_id = plan.organization_id
+    item_ids = _write_items(plan, imported)
     existing = {
-        values[0]: values
-        for values in plan.measures.values_list("number", "pk", "item_id", "position", "title", "national_kpi_note")
+        values[0]: values[1:]
+        for values in plan.measures.values_list("pk", *MEASURE_FIELDS)  # (item_id, number, title, stage, note, pos)
     }
-    current = _current_owners_and_spans(plan.organization_id, [values[1] for values in existing.values()])
-    numbering = PlanNumbers.for_plan(plan)
-    last_position: dict[int, int] = {}
-    for _number, _pk, area_id, position, _title, _note in existing.values():
-        last_position[area_id] = max(last_position.get(area_id, 0), position)
+    current = _current_owners_and_spans(organization_id, list(existing))
+    last_position: dict[int | None, int] = {}
+    for item_id, *_text, position in existing.values():
+        last_position[item_id] = max(last_position.get(item_id, 0), position)
     now = timezone.now()
-    created, updated, renamed = [], [], []
+    created, updated, rewritten = [], [], []
     new_owners, new_spans = [], []  # (measure, owner ids) and (measure, spans) to write in place of the old
     unchanged = 0
     for row in imported.measures:
-        area = areas[row.area_title]
-        area_id = area.pk
+        item_id = _item_id(row.item_key, item_ids)
         owners, spans = _owners_and_spans(row)
-        if row.number not in existing:
-            last_position[area_id] = last_position.get(area_id, 0) + 1
+        if row.pk is None:
+            last_position[item_id] = last_position.get(item_id, 0) + 1
             measure = Measure(
-                organization=plan.organization,
+                organization_id=organization_id,
                 plan=plan,
-                item=area,
-                number=numbering.propose_measure(area.pk),
-                position=last_position[area_id],
+                item_id=item_id,
+                number=row.number,
+                position=last_position[item_id],
                 title=row.title,
+                stage=row.stage,
                 national_kpi_note=row.note,
             )
             created.append(measure)
             new_owners.append((measure, owners))
             new_spans.append((measure, spans))
             continue
-        _number, pk, current_area_id, _position, title, note = existing[row.number]
-        same_text = (title, current_area_id, note) == (row.title, area_id, row.note)
-        current_owners, current_spans, _entries = current[pk]
+        if row.pk not in existing:
+            raise StaleImport(f"measure {row.pk} is no longer in the plan")
+        current_item_id, number, title, stage, note, position = existing[row.pk]
+        text = (item_id, row.number, row.title, row.stage, row.note)
+        same_text = text == (current_item_id, number, title, stage, note)
+        current_owners, current_spans, _entries = current[row.pk]
         same_spans = sorted(spans) == current_spans  # the file lists spans by lane, the plan by position
         if same_text and owners == current_owners and same_spans:
             unchanged += 1
             continue
-        measure = _Changed(pk)
+        measure = _Changed(row.pk)
         if same_text:
-            updated.append(pk)
+            updated.append(row.pk)
         else:
-            renamed.append((pk, row.title, area_id, row.note))
+            if item_id != current_item_id:  # moved: last under its new item
+                last_position[item_id] = position = last_position.get(item_id, 0) + 1
+            rewritten.append((row.pk, *text, position))
         if owners != current_owners:
             new_owners.append((measure, owners))
         if not same_spans:
@@ -83,8 +95,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
     Measure.objects.bulk_create(created)
     # A changed measure gets a new version: edit forms opened before the import must reload.
     plan.measures.filter(pk__in=updated).update(version=F("version") + 1, updated_at=now)
-    bulk_update_rows(Measure, ["title", "item_id", "national_kpi_note"], renamed, versioned=True)
-    organization_id = plan.organization_id
+    bulk_update_rows(Measure, MEASURE_FIELDS, rewritten, versioned=True)
     if new_owners:
         MeasureDepartment.objects.for_organization(organization_id).filter(
             measure_id__in=[m.pk for m, _owners in new_owners]
@@ -100,9 +111,60 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
         )
     if new_spans:
         _rewrite_spans(organization_id, new_spans, current)
-    summary = {"created": len(created), "updated": len(updated) + len(renamed), "unchanged": unchanged}
+    items_created = sum(1 for item in imported.items if item.pk is None)
+    summary = {
+        "created": len(created),
+        "updated": len(updated) + len(rewritten),
+        "unchanged": unchanged,
+        "items_created": items_created,
+        "items_renamed": len(imported.items) - items_created,
+    }
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary
+
+
+def _write_items(plan: Plan, imported: "RoadmapImport") -> dict[int, int]:
+    """Add the new items (one INSERT per level, parents first) and rename or renumber the changed ones (one
+    UPDATE); return the new items' ids by their keys in the import."""
+    item_ids: dict[int, int] = {}
+    changed = [item for item in imported.items if item.pk is not None]
+    if changed:
+        stored = set(
+            PlanItem.objects.for_organization(plan.organization_id)
+            .filter(plan=plan, pk__in=[item.pk for item in changed])
+            .values_list("pk", flat=True)
+        )
+        if len(stored) != len(changed):
+            raise StaleImport("an item of the import is no longer in the plan")
+    bulk_update_rows(PlanItem, ["number", "title"], [(i.pk, i.number, i.title) for i in changed], versioned=True)
+    by_level: dict[int, list] = {}
+    for item in imported.items:
+        if item.pk is None:
+            by_level.setdefault(item.level, []).append(item)
+    for level in sorted(by_level):
+        new = by_level[level]
+        objects = [
+            PlanItem(
+                organization_id=plan.organization_id,
+                plan=plan,
+                parent_id=_item_id(item.parent_key, item_ids),
+                level=level,
+                number=item.number,
+                position=item.position,
+                title=item.title,
+            )
+            for item in new
+        ]
+        PlanItem.objects.bulk_create(objects)
+        item_ids.update((item.key, created.pk) for item, created in zip(new, objects, strict=True))
+    return item_ids
+
+
+def _item_id(key: int | None, item_ids: dict[int, int]) -> int | None:
+    """An item's id by its key in the import: an existing item's key is its id, a new one's is negative."""
+    if key is None or key > 0:
+        return key
+    return item_ids[key]
 
 
 def _owners_and_spans(row: "ImportedMeasure") -> tuple[list[int], list[tuple[str, int, int]]]:

@@ -1,14 +1,21 @@
-"""The 工程表 as a town files it: one sheet, Japanese headers, spans as merged cells.
+"""The 工程表 as a town files it: one sheet, Japanese headers, spans as merged cells, the plan's levels as columns.
 
-Declared as a table of the tabular module (suishin/tabular/): 施策番号, 重点取組事項, 施策 and 担当課,
-then one column per fiscal year of the plan (`RoadmapYears`, the custom part: a span is a merged run of
-year cells on one row, a single cell a one-year span), then 参考・備考. A measure with overlapping spans
-takes several rows (lanes) under one 施策番号. Export writes it; import reads the same layout back,
-reports every problem by row and column, and changes nothing: `services.roadmap_import_apply` applies
-a problem-free import in one transaction. Rows are matched to measures by 施策番号.
+Declared as a table of the tabular module (suishin/tabular/): a narrow ID (the measure's stable id), one
+column per level of the plan headed by the level's name (柱, 大項目, 中項目; 上里町: 重点取組事項; none in a
+flat plan), each cell the item as the plan prints it (「① 市民サービス改革」), then 施策番号, the leaf's name
+(施策, 個別項目), 担当課 and 段階, one column per fiscal year of the plan (`RoadmapYears`, the custom part: a
+span is a merged run of year cells on one row, a single cell a one-year span), then 参考・備考. A measure
+with overlapping spans takes several rows (lanes) with the same ID.
+
+Export writes it; import reads the same layout back, reports every problem by row and column, and
+changes nothing: `roadmap_import.roadmap_import_apply` applies a problem-free import in one transaction.
+The import resolves each row's level cells top down into items (`_ItemResolver`: by label, else by
+number then renamed, else by title then renumbered, else a new item) and its measure by ID, else by its
+number under its item, else as a new measure.
 """
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -19,7 +26,7 @@ from openpyxl.styles import Alignment, PatternFill
 from suishin.core.import_problems import ImportProblem, quoted
 from suishin.core.spreadsheets import cell_text
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
-from suishin.tabular.columns import LookupColumn, TextColumn, text_of
+from suishin.tabular.columns import ChoiceColumn, LookupColumn, TextColumn, text_of
 from suishin.tabular.tables import (
     ColumnGroup,
     GroupReader,
@@ -33,13 +40,18 @@ from suishin.tabular.xlsx_reader import SheetGrid
 from suishin.tenants.columns import DepartmentColumn
 
 from .forms import MeasureForm
-from .models import Measure, Plan, RoadmapEntry
-from .selectors import plan_outline, roadmap_lanes
+from .models import Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry, Stage, item_label
+from .numbering import CIRCLED, Numbered, PlanNumbers, path_text
+from .selectors import roadmap_lanes
 
-FIXED_HEADERS = ["施策番号", "重点取組事項", "施策", "担当課"]
 NOTE_HEADER = "参考・備考"
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
-FIRST_YEAR_COLUMN = len(FIXED_HEADERS) + 1
+# Columns before the levels (ID) and after them (施策番号, the leaf, 担当課, 段階) up to the first year.
+COLUMNS_BEFORE_LEVELS, COLUMNS_AFTER_LEVELS = 1, 4
+FIRST_YEAR_COLUMN = COLUMNS_BEFORE_LEVELS + 1 + COLUMNS_AFTER_LEVELS + 1  # of a plan with one level (上里町)
+ITEM_NUMBER_LENGTH = PlanItem._meta.get_field("number").max_length
+ITEM_TITLE_LENGTH = PlanItem._meta.get_field("title").max_length
+MEASURE_NUMBER_LENGTH = Measure._meta.get_field("number").max_length
 # The measure form's rule for 担当課 (required, with its message): a file and the form say the same.
 OWNERS_FIELD = MeasureForm.base_fields["departments"]
 SPAN_STYLES = {
@@ -49,6 +61,61 @@ SPAN_STYLES = {
         "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
     },
 }
+# What a level cell's leading number may look like (「①」「(1)」「（1）」「1」「1-2-3」「Ⅳ」): the text before
+# the first space is read as the item's number only when it does.
+_ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+_NUMBER_TOKEN = re.compile(rf"(?:[0-9０-９]+(?:[-－‐][0-9０-９]+)*|[{CIRCLED}]|[(（][0-9０-９]+[)）]|[{_ROMAN}])")
+
+
+def level_keys(depth: int) -> list[str]:
+    return [f"level{level}" for level in range(1, depth + 1)]
+
+
+@dataclass(frozen=True)
+class RoadmapColumns:
+    """Where each column of a plan's 工程表 sits (1-based), given the plan's number of levels."""
+
+    depth: int
+
+    @property
+    def id(self) -> int:
+        return 1
+
+    def level(self, level: int) -> int:
+        return COLUMNS_BEFORE_LEVELS + level
+
+    @property
+    def number(self) -> int:
+        return COLUMNS_BEFORE_LEVELS + self.depth + 1
+
+    @property
+    def title(self) -> int:
+        return self.number + 1
+
+    @property
+    def departments(self) -> int:
+        return self.number + 2
+
+    @property
+    def stage(self) -> int:
+        return self.number + 3
+
+    @property
+    def first_year(self) -> int:
+        return self.number + COLUMNS_AFTER_LEVELS
+
+
+def roadmap_columns(plan: Plan) -> RoadmapColumns:
+    return RoadmapColumns(plan.depth)
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """Read a level cell as (number, title): 「① 市民サービス改革」 → ("①", "市民サービス改革"); a text whose first
+    word is not a number, or that has no space, is a title alone."""
+    parts = re.split(r"[ \u3000]", text, maxsplit=1)
+    if len(parts) == 2 and parts[1].strip() and _NUMBER_TOKEN.fullmatch(parts[0]):
+        return parts[0], parts[1].strip()
+    return "", text
 
 
 def year_header(fiscal_year: int) -> str:
@@ -170,67 +237,142 @@ class _YearsReader(GroupReader):
         return spans
 
 
+def leaf_label(plan: Plan) -> str:
+    """The leaf column's name in messages: 「施策名」, 「個別項目名」."""
+    return _("%(leaf)s名") % {"leaf": plan.leaf_name}
+
+
 def roadmap_table(plan: Plan) -> Table:
-    """Return the 工程表's declaration for `plan` (its year columns follow the plan's period)."""
+    """Return the 工程表's declaration for `plan`: its level columns follow its levels, its year columns its period."""
+    levels = tuple(
+        TextColumn(
+            key=key,
+            header=name,
+            required=True,
+            required_message=_("%(level)sを入力してください。") % {"level": name},
+            width=24,
+            max_length=ITEM_NUMBER_LENGTH + 1 + ITEM_TITLE_LENGTH,
+        )
+        for key, name in zip(level_keys(plan.depth), plan.level_names, strict=True)
+    )
     return Table(
         name="工程表",
         title=lambda context: f"{plan.title} 工程表",
-        frozen_columns=len(FIXED_HEADERS),
+        frozen_columns=roadmap_columns(plan).title,
         landscape=True,
         header_height=32,
-        one_row_per_key=False,  # a measure's lanes share its number: grouped in `_measures_of`
-        check_rows=_measures_of,
+        one_row_per_key=False,  # a measure's lanes share its ID: grouped in `_resolve_rows`
+        check_rows=_resolve_rows,
         parts=(
             LookupColumn(
-                key="number",
-                header=gettext_lazy("施策番号"),
+                key="id",
+                header=gettext_lazy("ID"),
                 identifies=True,
-                width=10,
-                find=lambda context: {
-                    number: number for number in context["plan"].measures.values_list("number", flat=True)
-                },
+                width=7,
+                find=lambda context: {str(pk): pk for pk in context["state"].measures},
                 missing=gettext_lazy(
-                    "施策番号「%(text)s」はこの計画にありません。新しい施策は番号を空欄にしてください。"
+                    "ID「%(text)s」はこの計画の施策ではありません。新しい施策はIDを空欄にしてください。"
                 ),
             ),
-            LookupColumn(
-                key="area",
-                header=gettext_lazy("重点取組事項"),
-                required=True,
-                width=22,
-                find=lambda context: {t: t for t in context["plan"].items.values_list("title", flat=True)},
-                missing=gettext_lazy("重点取組事項「%(text)s」はこの計画にありません。"),
+            *levels,
+            TextColumn(
+                key="number",
+                header=gettext_lazy("施策番号"),
+                width=10,
+                max_length=MEASURE_NUMBER_LENGTH,
             ),
             TextColumn(
                 key="title",
-                header=gettext_lazy("施策"),
-                label=gettext_lazy("施策名"),
+                header=plan.leaf_name,
+                label=leaf_label(plan),
                 required=True,
                 width=30,
                 max_length=Measure._meta.get_field("title").max_length,
-                too_long=gettext_lazy("施策名が長すぎます（%(n)s文字以内）。"),
+                too_long=gettext_lazy("%(label)sが長すぎます（%(n)s文字以内）。"),
             ),
-            # Required for a measure's first row only (the form's rule, checked in `_measures_of`).
+            # Required for a measure's first row only (the form's rule, checked in `_resolve_rows`).
             DepartmentColumn(key="departments", header=gettext_lazy("担当課"), by="name", many=True, width=16),
+            ChoiceColumn(key="stage", header=gettext_lazy("段階"), choices=tuple(Stage.choices), width=14),
             RoadmapYears(plan),
             TextColumn(key="note", header=gettext_lazy("参考・備考"), width=28),
         ),
     )
 
 
+@dataclass(slots=True)
+class _Span:
+    id: int
+    label: str
+    start_fy: int
+    end_fy: int
+    position: int
+
+
 def roadmap_rows(plan: Plan):
-    """Yield the 工程表's rows: one per lane of each measure, areas and measures in their order."""
-    for area in plan_outline(plan):
-        for measure in area.measures:
-            for lane in roadmap_lanes(measure.entries):
+    """Yield the 工程表's rows: one per lane of each measure, items (top down) and measures in their order.
+
+    Four queries whatever the plan's size or depth: its items, measures, owners and spans.
+    """
+    own = plan.organization_id
+    depth = plan.depth
+    keys = level_keys(depth)
+    items = {
+        pk: (parent_id, level, item_label(number, title))
+        for pk, parent_id, level, number, title in PlanItem.objects.for_organization(own)
+        .filter(plan=plan)
+        .order_by("level", "position", "id")
+        .values_list("pk", "parent_id", "level", "number", "title")
+    }
+    children: dict[int | None, list[int]] = {}
+    for pk, (parent_id, _level, _label) in items.items():
+        children.setdefault(parent_id if parent_id in items else None, []).append(pk)
+    measures: dict[int | None, list[tuple]] = {}
+    for values in (
+        Measure.objects.for_organization(own)
+        .filter(plan=plan)
+        .order_by("position", "number", "id")
+        .values_list("pk", "item_id", "number", "title", "stage", "national_kpi_note")
+    ):
+        measures.setdefault(values[1] if values[1] in items else None, []).append(values)
+    measure_ids = [values[0] for group in measures.values() for values in group]
+    owners: dict[int, list[str]] = {pk: [] for pk in measure_ids}
+    for measure_id, name in (
+        MeasureDepartment.objects.for_organization(own)
+        .filter(measure_id__in=measure_ids)
+        .order_by("measure_id", "department__position", "department__code")
+        .values_list("measure_id", "department__name")
+    ):
+        owners[measure_id].append(name)
+    spans: dict[int, list[_Span]] = {pk: [] for pk in measure_ids}
+    for pk, measure_id, label, start_fy, end_fy, position in (
+        RoadmapEntry.objects.for_organization(own)
+        .filter(measure_id__in=measure_ids)
+        .values_list("pk", "measure_id", "label", "start_fy", "end_fy", "position")
+    ):
+        spans[measure_id].append(_Span(pk, label, start_fy, end_fy, position))
+
+    def rows_of(item_id: int | None, cells: dict):
+        for pk, _item_id, number, title, stage, note in measures.get(item_id, ()):
+            for lane in roadmap_lanes(spans[pk]):
                 yield {
-                    "number": measure.number,
-                    "area": area.title,
-                    "title": measure.title,
-                    "departments": measure.departments,
-                    "spans": [(entry.label, entry.start_fy, entry.end_fy) for entry in lane],
-                    "note": measure.national_kpi_note,
+                    "id": pk,
+                    **cells,
+                    "number": number,
+                    "title": title,
+                    "departments": owners[pk],
+                    "stage": stage or None,
+                    "spans": [(span.label, span.start_fy, span.end_fy) for span in lane],
+                    "note": note,
                 }
+
+    yield from rows_of(None, {})  # a flat plan's measures (or any not under an item of the plan)
+    stack = [(pk, {}) for pk in reversed(children.get(None, []))]
+    while stack:
+        pk, above = stack.pop()
+        _parent_id, level, label = items[pk]
+        cells = {**above, keys[level - 1]: label} if level <= depth else above
+        yield from rows_of(pk, cells)
+        stack.extend((child, cells) for child in reversed(children.get(pk, [])))
 
 
 def roadmap_workbook(plan: Plan) -> Workbook:
@@ -253,12 +395,36 @@ class ImportedSpan:
 
 
 @dataclass
+class ImportedItem:
+    """An item as the file leaves it: an existing one (`pk`) or a new one, by `key` (the pk, or a negative
+    number for a new item) under its parent's key."""
+
+    key: int
+    pk: int | None
+    parent_key: int | None
+    level: int
+    number: str
+    title: str
+    position: int
+    row: int | None = None  # where the file first names it
+    column: int | None = None
+    text: str | None = None  # how it names it
+    stored: tuple[str, str] | None = None  # (number, title) as the plan has them, for an existing item
+
+    @property
+    def changed(self) -> bool:
+        return self.stored is not None and self.stored != (self.number, self.title)
+
+
+@dataclass
 class ImportedMeasure:
     row: int
+    pk: int | None  # None: a new measure
+    item_key: int | None  # the key of its ImportedItem; None in a plan without levels
     number: str
-    area_title: str
     title: str
     department_ids: list[int]
+    stage: str
     note: str
     spans: list[ImportedSpan] = field(default_factory=list)
 
@@ -268,53 +434,251 @@ class RoadmapImport:
     measures: list[ImportedMeasure]
     problems: list[ImportProblem]  # at most MAX_PROBLEMS, then one line with the number left out
     problem_count: int = 0  # every problem found, kept or not
+    items: list[ImportedItem] = field(default_factory=list)  # the new and the changed items, parents first
+
+
+@dataclass
+class _PlanState:
+    """The plan's items and measures as the import reads them against (two queries)."""
+
+    items: dict[int, tuple]  # pk → (parent_id, level, number, title, position)
+    measures: dict[int, tuple]  # pk → (item_id, number)
+
+    @classmethod
+    def load(cls, plan: Plan) -> "_PlanState":
+        own = plan.organization_id
+        items = {
+            values[0]: values[1:]
+            for values in PlanItem.objects.for_organization(own)
+            .filter(plan=plan)
+            .order_by("level", "position", "id")
+            .values_list("pk", "parent_id", "level", "number", "title", "position")
+        }
+        measures = {
+            pk: (item_id, number)
+            for pk, item_id, number in Measure.objects.for_organization(own)
+            .filter(plan=plan)
+            .values_list("pk", "item_id", "number")
+        }
+        return cls(items, measures)
 
 
 def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapImport:
-    """Read a 工程表 sheet against `plan`; return its measures and every problem found.
+    """Read a 工程表 sheet against `plan`; return its items and measures and every problem found.
 
     A wrong header is reported and the rows are still checked, by the columns that could be read.
     `progress`, if given, is called now and then with the share of rows read (0.0–1.0). However many
     problems the sheet has, the first MAX_PROBLEMS are kept and the others counted (core/import_problems.py).
     """
-    context = {"plan": plan, "organization": plan.organization_id}  # an id: lookups narrow by it, no query
+    state = _PlanState.load(plan)
+    # The organization as an id: lookups narrow by it, no query.
+    context = {"plan": plan, "organization": plan.organization_id, "state": state}
     parsed = parse_table(roadmap_table(plan), sheet, context, progress=progress)
-    return RoadmapImport(parsed.result, parsed.problems, parsed.problem_count)
+    items, measures = parsed.result or ([], [])
+    return RoadmapImport(measures, parsed.problems, parsed.problem_count, items)
 
 
-def _measures_of(rows: list[TableRow], problem, context: dict) -> list[ImportedMeasure]:
-    """Group the rows into measures: rows with one 施策番号 are the lanes of one measure."""
-    by_key: dict[str, ImportedMeasure] = {}
+class _ItemResolver:
+    """Finds or makes the item a level cell names under its parent: the child whose label is the text; else
+    the child with the text's leading number, renamed; else the child with its title, renumbered; else a new
+    item numbered as written. Each item may be named one way only in a file."""
+
+    def __init__(self, plan: Plan, state: _PlanState, problem):
+        self.plan, self.problem = plan, problem
+        self.nodes: dict[int, ImportedItem] = {}
+        self.by_label: dict[tuple, int] = {}
+        self.by_number: dict[tuple, int] = {}
+        self.by_title: dict[tuple, int] = {}
+        self.last_position: dict[int | None, int] = {}
+        self.resolved: dict[tuple, int] = {}  # (parent key, text) → key
+        self.new: list[ImportedItem] = []
+        for pk, (parent_id, level, number, title, position) in state.items.items():
+            self._index(ImportedItem(pk, pk, parent_id, level, number, title, position, stored=(number, title)))
+
+    def _index(self, node: ImportedItem) -> None:
+        self.nodes[node.key] = node
+        parent = node.parent_key
+        self.by_label.setdefault((parent, item_label(node.number, node.title)), node.key)
+        if node.number:
+            self.by_number.setdefault((parent, node.number), node.key)
+        self.by_title.setdefault((parent, node.title), node.key)
+        self.last_position[parent] = max(self.last_position.get(parent, 0), node.position)
+
+    def resolve(self, parent: int | None, level: int, text: str, row: int, column: int) -> int:
+        known = self.resolved.get((parent, text))
+        if known is not None:
+            return known
+        number, title = split_label(text)
+        key = self.by_label.get((parent, text))
+        if key is None and number:
+            key = self.by_number.get((parent, number))
+            if key is not None and self.nodes[key].text is None:
+                self.nodes[key].title = title  # renamed
+        if key is None:
+            key = self.by_title.get((parent, title))
+            if key is not None and self.nodes[key].text is None:
+                self.nodes[key].number = number  # renumbered
+        if key is None:
+            self._check_lengths(level, number, title, row, column)
+            position = self.last_position.get(parent, 0) + 1
+            key = -(len(self.new) + 1)
+            node = ImportedItem(key, None, parent, level, number, title, position)
+            self.new.append(node)
+            self._index(node)
+        node = self.nodes[key]
+        if node.text is None:
+            node.row, node.column, node.text = row, column, text
+            self._check_lengths(level, node.number, node.title, row, column)
+        elif node.text != text:
+            self.problem(
+                row,
+                column,
+                _(
+                    "%(level)s「%(text)s」は%(row)s行目の「%(other)s」と同じ項目です。同じ項目は同じ書き方にしてください。"
+                )
+                % {
+                    "level": self.plan.level_names[level - 1],
+                    "text": quoted(text),
+                    "row": node.row,
+                    "other": quoted(node.text),
+                },
+            )
+        self.resolved[(parent, text)] = key
+        return key
+
+    def _check_lengths(self, level: int, number: str, title: str, row: int, column: int) -> None:
+        name = self.plan.level_names[level - 1]
+        if len(number) > ITEM_NUMBER_LENGTH:
+            message = _("%(level)sの番号が長すぎます（%(n)s文字以内）。")
+            self.problem(row, column, message % {"level": name, "n": ITEM_NUMBER_LENGTH})
+        if len(title) > ITEM_TITLE_LENGTH:
+            message = _("%(level)sの名前が長すぎます（%(n)s文字以内）。")
+            self.problem(row, column, message % {"level": name, "n": ITEM_TITLE_LENGTH})
+
+    def check_titles(self) -> None:
+        """Refuse two children of one parent with one title, where the file named or renamed one of them."""
+        by_title: dict[tuple, list[ImportedItem]] = {}
+        for node in self.nodes.values():
+            by_title.setdefault((node.parent_key, node.title), []).append(node)
+        for (_parent, title), nodes in by_title.items():
+            if len(nodes) < 2:
+                continue
+            for node in nodes:
+                if node.row is not None and (node.pk is None or node.changed):
+                    self.problem(
+                        node.row,
+                        node.column,
+                        _("%(level)s「%(title)s」と同じ名前の項目が同じ上位の項目の下にあります。")
+                        % {"level": self.plan.level_names[node.level - 1], "title": quoted(title)},
+                    )
+
+    def touched(self) -> list[ImportedItem]:
+        """The new and the changed items, parents before children."""
+        return sorted((n for n in self.nodes.values() if n.pk is None or n.changed), key=lambda n: n.level)
+
+
+def _resolve_rows(rows: list[TableRow], problem, context: dict):
+    """Resolve the rows into items and measures: rows of one measure (by ID, or by number under one item) are
+    its lanes. Return (the new and changed items, the measures)."""
+    plan, state = context["plan"], context["state"]
+    columns = roadmap_columns(plan)
+    keys = level_keys(plan.depth)
+    resolver = _ItemResolver(plan, state, problem)
+    by_path = {(item_id, number): pk for pk, (item_id, number) in state.measures.items() if number}
+    groups: dict[tuple, ImportedMeasure] = {}
     measures: list[ImportedMeasure] = []
+    what = "・".join([leaf_label(plan), *plan.level_names])
     for parsed in rows:
         values, row = parsed.values, parsed.row
-        number = values["number"] or ""
-        area_title, title = values["area"] or "", values["title"] or ""
+        if any(not values.get(key) for key in keys):
+            continue  # a level left blank, reported by its column: the row belongs nowhere
+        item_key = None
+        for level, key in enumerate(keys, start=1):
+            item_key = resolver.resolve(item_key, level, values[key], row, columns.level(level))
+        number, title = values["number"] or "", values["title"] or ""
         spans = [ImportedSpan(*span) for span in values["spans"]]
         note = values["note"] or ""
-        key = number or f"new:{area_title}:{title}"
-        existing = by_key.get(key)
+        pk = values["id"] if "id" not in parsed.failed else None
+        if pk is None and number and (item_key is None or item_key > 0):
+            pk = by_path.get((item_key, number))
+        group = ("measure", pk) if pk is not None else ("path", item_key, number or None, None if number else title)
+        existing = groups.get(group)
         if existing is None:
             owners = values["departments"]
             if OWNERS_FIELD.required and not owners and "departments" not in parsed.failed:
-                problem(row, 4, str(OWNERS_FIELD.error_messages["required"]))
-            imported = ImportedMeasure(row, number, area_title, title, owners, note, spans)
-            by_key[key] = imported
+                problem(row, columns.departments, str(OWNERS_FIELD.error_messages["required"]))
+            imported = ImportedMeasure(row, pk, item_key, number, title, owners, values["stage"] or "", note, spans)
+            groups[group] = imported
             measures.append(imported)
             continue
-        if (existing.area_title, existing.title) != (area_title, title):
-            # Rows with one number are the lanes of one measure; another 施策名 or area makes it a second
-            # measure under a number already taken.
-            problem(
-                row,
-                1,
-                _(
-                    "施策番号「%(number)s」が重複しています（%(first)s行目の施策と施策名・重点取組事項が違います）。"
-                    "同じ施策の工程を複数の行に書くときは、施策番号・重点取組事項・施策名をそろえてください。"
-                )
-                % {"number": quoted(number), "first": existing.row},
-            )
+        if (existing.item_key, existing.title, existing.number) != (item_key, title, number):
+            # Rows of one measure are its lanes; another 施策名 or item makes it a second measure where one is.
+            if values["id"] is not None and "id" not in parsed.failed:
+                message = _(
+                    "ID「%(id)s」の施策が%(first)s行目にもあり、%(what)s・施策番号が違います。"
+                    "同じ施策の工程を複数の行に書くときは、これらをそろえてください。"
+                ) % {"id": pk, "first": existing.row, "what": what}
+                problem(row, columns.id, message)
+            else:
+                message = _(
+                    "施策番号「%(number)s」が重複しています（%(first)s行目の施策と%(what)sが違います）。"
+                    "同じ施策の工程を複数の行に書くときは、ID・施策番号・%(what)sをそろえてください。"
+                ) % {"number": quoted(number), "first": existing.row, "what": what}
+                problem(row, columns.number, message)
         existing.spans.extend(spans)
         if note and not existing.note:
             existing.note = note
-    return measures
+    resolver.check_titles()
+    _check_paths(plan, state, resolver, measures, problem)
+    return resolver.touched(), measures
+
+
+def _check_paths(plan: Plan, state: _PlanState, resolver: _ItemResolver, measures: list, problem) -> None:
+    """Refuse numbers taken twice as a full path once the file is applied; propose numbers for new measures
+    left without one (numbering.py, in the style of their siblings)."""
+    columns = roadmap_columns(plan)
+    items = {
+        key: Numbered(key, node.parent_key, node.number, node.level, node.position)
+        for key, node in resolver.nodes.items()
+    }
+    in_file = {m.pk for m in measures if m.pk is not None}
+    kept = [(pk, item_id, number) for pk, (item_id, number) in state.measures.items() if pk not in in_file]
+    numbers = PlanNumbers(items, [*kept, *((m.pk or 0, m.item_key, m.number) for m in measures)])
+    holders: dict[tuple, list] = {}  # full path → what holds it: an ImportedItem, an ImportedMeasure or None
+    for node in resolver.nodes.values():
+        if node.number:
+            holders.setdefault(numbers.item_path(node.key), []).append(node)
+    for _pk, item_id, number in kept:
+        if number:
+            holders.setdefault(numbers.path(item_id, number), []).append(None)
+    for imported in measures:
+        if imported.number:
+            holders.setdefault(numbers.path(imported.item_key, imported.number), []).append(imported)
+    # What the file places anew: a new or changed item, a new measure or one renumbered or moved.
+    anew = {id(node) for node in resolver.nodes.values() if node.pk is None or node.changed}
+    anew.update(id(m) for m in measures if m.pk is None or state.measures[m.pk] != (m.item_key, m.number))
+    for path, found in holders.items():
+        numbers.taken_paths[path] = len(found)
+        if len(found) > 1:
+            _report_taken(path, found, anew, columns, problem)
+    for imported in measures:
+        if imported.pk is None and not imported.number:
+            imported.number = numbers.propose_measure(imported.item_key)
+
+
+def _report_taken(path: tuple, found: list, anew: set, columns: RoadmapColumns, problem) -> None:
+    """Report a full path held twice at each row of the file that places a holder anew (or, when none
+    does, an ancestor renumbered, at the first row that holds it)."""
+    in_file = [holder for holder in found if holder is not None and holder.row is not None]
+    rows = sorted({holder.row for holder in in_file})
+    for holder in [h for h in in_file if id(h) in anew] or in_file[:1]:
+        is_item = isinstance(holder, ImportedItem)
+        others = [str(row) for row in rows if row != holder.row]
+        where = _("（%(rows)s行目にもあります）") % {"rows": "、".join(others)} if others else ""
+        values = {"number": path_text(path), "where": where}
+        if is_item:
+            message = _("番号「%(number)s」はこの計画で既に使われています%(where)s。")
+            problem(holder.row, holder.column, message % values)
+        else:
+            message = _("施策番号「%(number)s」はこの計画で既に使われています%(where)s。")
+            problem(holder.row, columns.number, message % values)

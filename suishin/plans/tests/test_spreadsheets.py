@@ -47,8 +47,8 @@ def import_workbook(cast, plan, workbook):
 def test_export_is_one_sheet_laid_out_as_towns_file_it(plan):
     sheet = reopen(roadmap_xlsx_bytes(plan)).active
     headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, sheet.max_column + 1)]
-    assert headers[:4] == ["施策番号", "重点取組事項", "施策", "担当課"]
-    assert headers[4] == "2021年度\n（令和3年度）"
+    assert headers[:6] == ["ID", "重点取組事項", "施策番号", "施策", "担当課", "段階"]
+    assert headers[6] == "2021年度\n（令和3年度）"
     assert headers[-2] == "2025年度\n（令和7年度）"
     assert headers[-1] == "参考・備考"
     assert sheet.freeze_panes == "E3"
@@ -56,10 +56,10 @@ def test_export_is_one_sheet_laid_out_as_towns_file_it(plan):
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.print_area
     merged = [str(r) for r in sheet.merged_cells.ranges if r.min_row >= FIRST_DATA_ROW]
-    assert "F3:I3" in merged  # 実施 spans 2022–2025 on the first measure's row
+    assert "H3:K3" in merged  # 実施 spans 2022–2025 on the first measure's row
     header = sheet.cell(HEADER_ROW, 1)
     assert header.font.b and header.fill.fgColor.rgb.endswith("E8F1FE") and header.alignment.wrap_text
-    bar = sheet["F3"]
+    bar = sheet["H3"]
     assert bar.value and bar.fill.fgColor.rgb.endswith("C5D7FB") and bar.alignment.horizontal == "center"
     for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=sheet.max_row):
         for cell in row:
@@ -77,12 +77,12 @@ def test_export_then_import_gives_the_same_plan(cast, plan):
 def test_import_of_an_edited_file_updates_and_never_duplicates(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    number = sheet.cell(FIRST_DATA_ROW, 1).value
-    sheet.cell(FIRST_DATA_ROW, 3).value = "改名した施策"
-    sheet.unmerge_cells(start_row=FIRST_DATA_ROW, start_column=6, end_row=FIRST_DATA_ROW, end_column=9)
-    sheet.cell(FIRST_DATA_ROW, 6).value = "前倒し"
-    sheet.cell(FIRST_DATA_ROW, 7).value = "本格実施"
-    sheet.merge_cells(start_row=FIRST_DATA_ROW, start_column=7, end_row=FIRST_DATA_ROW, end_column=9)
+    number = sheet.cell(FIRST_DATA_ROW, 3).value
+    sheet.cell(FIRST_DATA_ROW, 4).value = "改名した施策"
+    sheet.unmerge_cells(start_row=FIRST_DATA_ROW, start_column=8, end_row=FIRST_DATA_ROW, end_column=11)
+    sheet.cell(FIRST_DATA_ROW, 8).value = "前倒し"
+    sheet.cell(FIRST_DATA_ROW, 9).value = "本格実施"
+    sheet.merge_cells(start_row=FIRST_DATA_ROW, start_column=9, end_row=FIRST_DATA_ROW, end_column=11)
     count = Measure.objects.count()
     assert import_workbook(cast, plan, workbook).problems == []
     assert Measure.objects.count() == count
@@ -96,9 +96,9 @@ def test_row_without_number_adds_a_measure(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
     row = sheet.max_row + 1
-    for column, value in enumerate(["", "重点取組事項1", "新しい施策", cast.town.departments[1].name], start=1):
+    for column, value in enumerate(["", "重点取組事項1", "", "新しい施策", cast.town.departments[1].name], start=1):
         sheet.cell(row, column, value)
-    sheet.cell(row, 5, "検討")
+    sheet.cell(row, 7, "検討")
     count = Measure.objects.count()
     assert import_workbook(cast, plan, workbook).problems == []
     assert Measure.objects.count() == count + 1
@@ -109,39 +109,39 @@ def test_row_without_number_adds_a_measure(cast, plan):
 
 def test_wareki_year_headers_are_accepted(cast, plan):
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(HEADER_ROW, 7).value = "令和5年度"
+    workbook.active.cell(HEADER_ROW, 9).value = "令和5年度"
     assert import_workbook(cast, plan, workbook).problems == []
 
 
 def test_bad_file_lists_every_problem_and_saves_nothing(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    sheet.cell(FIRST_DATA_ROW, 4).value = "存在しない課"
-    sheet.cell(FIRST_DATA_ROW + 1, 2).value = "ない重点取組事項"
-    sheet.cell(FIRST_DATA_ROW + 2, 3).value = ""
-    sheet.cell(FIRST_DATA_ROW + 2, 1).value = "99-99"
+    sheet.cell(FIRST_DATA_ROW, 5).value = "存在しない課"
+    sheet.cell(FIRST_DATA_ROW + 1, 2).value = ""
+    sheet.cell(FIRST_DATA_ROW + 2, 4).value = ""
+    sheet.cell(FIRST_DATA_ROW + 2, 1).value = "9999"
     before = plan_snapshot(plan)
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
-    assert any(p.startswith("3行目 D列") and "存在しない課" in p for p in problems)
-    assert any(p.startswith("4行目 B列") and "ない重点取組事項" in p for p in problems)
-    assert any(p.startswith("5行目 C列") and "施策名が空" in p for p in problems)
-    assert any(p.startswith("5行目 A列") and "99-99" in p for p in problems)
+    assert any(p.startswith("3行目 E列") and "存在しない課" in p for p in problems)
+    assert "4行目 B列: 重点取組事項を入力してください。" in problems
+    assert any(p.startswith("5行目 D列") and "施策名が空" in p for p in problems)
+    assert any(p.startswith("5行目 A列") and "9999" in p for p in problems)
     assert plan_snapshot(plan) == before
 
 
 def test_header_problems_are_reported(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    sheet.cell(HEADER_ROW, 1).value = "番号"
-    sheet.cell(HEADER_ROW, 9).value = "令和9年度"
+    sheet.cell(HEADER_ROW, 3).value = "番号"
+    sheet.cell(HEADER_ROW, 11).value = "令和9年度"
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
-    assert any(p.startswith("2行目 A列") and "施策番号" in p for p in problems)
-    assert any(p.startswith("2行目 I列") and "令和9年度" in p and "計画期間" in p for p in problems)
+    assert any(p.startswith("2行目 C列") and "施策番号" in p for p in problems)
+    assert any(p.startswith("2行目 K列") and "令和9年度" in p and "計画期間" in p for p in problems)
 
 
 def test_formula_cells_are_refused(cast, plan):
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(FIRST_DATA_ROW, 5).value = "=1+1"
+    workbook.active.cell(FIRST_DATA_ROW, 7).value = "=1+1"
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
     assert any("数式" in p for p in problems)
 
@@ -177,8 +177,8 @@ def test_uploads_that_are_not_xlsx_get_a_clear_message(content, message):
 def test_import_applies_nothing_when_a_later_row_fails(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    sheet.cell(FIRST_DATA_ROW, 3).value = "最初の行は正しい変更"
-    sheet.cell(sheet.max_row, 4).value = "ない課"
+    sheet.cell(FIRST_DATA_ROW, 4).value = "最初の行は正しい変更"
+    sheet.cell(sheet.max_row, 5).value = "ない課"
     import_workbook(cast, plan, workbook)
     assert not Measure.objects.filter(title="最初の行は正しい変更").exists()
     assert RoadmapEntry.objects.filter(measure__plan=plan).count() == 6
@@ -189,7 +189,13 @@ def test_reimporting_an_unchanged_file_touches_nothing(cast, plan):
     entries = set(RoadmapEntry.objects.filter(measure__plan=plan).values_list("pk", flat=True))
     imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(roadmap_workbook(plan))))
     summary = roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
-    assert summary == {"created": 0, "updated": 0, "unchanged": plan.measures.count()}
+    assert summary == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": plan.measures.count(),
+        "items_created": 0,
+        "items_renamed": 0,
+    }
     assert dict(plan.measures.values_list("pk", "version")) == versions
     assert set(RoadmapEntry.objects.filter(measure__plan=plan).values_list("pk", flat=True)) == entries
 
@@ -197,10 +203,10 @@ def test_reimporting_an_unchanged_file_touches_nothing(cast, plan):
 def test_changing_only_owners_or_spans_counts_as_a_change(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    sheet.cell(FIRST_DATA_ROW, 4).value = cast.town.departments[0].name
+    sheet.cell(FIRST_DATA_ROW, 5).value = cast.town.departments[0].name
     summary = import_workbook_summary(cast, plan, workbook)
     assert summary["updated"] == 1
-    first = plan.measures.get(number=sheet.cell(FIRST_DATA_ROW, 1).value)
+    first = plan.measures.get(number=sheet.cell(FIRST_DATA_ROW, 3).value)
     assert list(first.departments.all()) == [cast.town.departments[0]]
 
 
@@ -213,11 +219,11 @@ def import_workbook_summary(cast, plan, workbook):
 def test_a_stray_cell_far_below_is_reported_quickly(cast, plan):
     # A cell at the sheet's very end: only rows that hold something are read, whatever the sheet's extent.
     workbook = roadmap_workbook(plan)
-    workbook.active["A1048576"] = "01-01"
+    workbook.active["C1048576"] = "01-01"
     started = time.perf_counter()
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
     assert time.perf_counter() - started < 2
-    assert any(p.startswith("1048576行目 B列") and "重点取組事項が空" in p for p in problems)
+    assert "1048576行目 B列: 重点取組事項を入力してください。" in problems
 
 
 def test_import_after_excel_resaves_with_shared_strings_and_furigana(cast, plan):
@@ -276,12 +282,12 @@ def test_problems_beyond_the_first_200_are_counted_not_kept(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
     first = sheet.max_row + 1
-    for row in range(first, first + 300):  # each row: an unknown area and an empty 施策名
-        sheet.cell(row, 2, "ない重点取組事項")
+    for row in range(first, first + 300):  # each row: an unknown ID, an empty area and an empty 施策名
+        sheet.cell(row, 1, "999999")
     imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
-    assert imported.problem_count >= 600
+    assert imported.problem_count >= 900
     assert len(imported.problems) == MAX_PROBLEMS + 1
-    assert str(imported.problems[0]).startswith(f"{first}行目 B列")
+    assert str(imported.problems[0]).startswith(f"{first}行目 A列")
     assert str(imported.problems[-1]).startswith(f"ほか {imported.problem_count - MAX_PROBLEMS:,} 件の問題があります")
 
 
@@ -292,7 +298,7 @@ def test_a_failed_import_job_stores_a_small_result(client, cast, plan):
     for row in range(first, first + 150):  # two problems a row, each quoting a long text
         text = "".join(chr(0x4E00 + (i * 7919 + row) % 20_000) for i in range(1_000))  # that does not compress
         sheet.cell(row, 1, "9" + text)
-        sheet.cell(row, 2, text)
+        sheet.cell(row, 5, text)
     client.force_login(cast.town.users["secretariat"])
     client.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": named_upload(workbook)})
     job = Job.objects.get()
@@ -310,38 +316,38 @@ def named_upload(workbook) -> io.BytesIO:
 def test_text_in_a_column_the_layout_does_not_have_is_refused_naming_it(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    assert sheet.cell(HEADER_ROW, 10).value == "参考・備考"  # J: the layout ends here
-    sheet.cell(FIRST_DATA_ROW + 1, 11).value = "メモ"
-    sheet.cell(FIRST_DATA_ROW + 2, 11).value = "もう一つ"
+    assert sheet.cell(HEADER_ROW, 12).value == "参考・備考"  # L: the layout ends here
+    sheet.cell(FIRST_DATA_ROW + 1, 13).value = "メモ"
+    sheet.cell(FIRST_DATA_ROW + 2, 13).value = "もう一つ"
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
     assert problems == [
-        f"{FIRST_DATA_ROW + 1}行目 K列: K列は見出しのない、この様式にない列です。値を入れられるのはJ列までです。"
+        f"{FIRST_DATA_ROW + 1}行目 M列: M列は見出しのない、この様式にない列です。値を入れられるのはL列までです。"
     ]
 
 
 def test_a_column_added_after_the_note_column_is_refused_by_its_header(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    sheet.cell(HEADER_ROW, 11).value = "柱"
-    sheet.cell(FIRST_DATA_ROW, 11).value = "デジタル基盤"
+    sheet.cell(HEADER_ROW, 13).value = "柱"
+    sheet.cell(FIRST_DATA_ROW, 13).value = "デジタル基盤"
     before = plan_snapshot(plan)
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
     assert len(problems) == 1
-    assert problems[0].startswith("2行目 K列: 見出し「柱」の列（K列）はこの様式にない列です")
+    assert problems[0].startswith("2行目 M列: 見出し「柱」の列（M列）はこの様式にない列です")
     assert plan_snapshot(plan) == before
 
 
 def test_a_wrong_year_header_does_not_hide_the_row_problems(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    sheet.cell(HEADER_ROW, 6).value = "令和9年度"  # F: outside the plan's period
-    sheet.cell(FIRST_DATA_ROW, 4).value = "存在しない課"
-    sheet.cell(FIRST_DATA_ROW + 1, 5).value = "x" * 201  # E: a year column still read
+    sheet.cell(HEADER_ROW, 8).value = "令和9年度"  # H: outside the plan's period
+    sheet.cell(FIRST_DATA_ROW, 5).value = "存在しない課"
+    sheet.cell(FIRST_DATA_ROW + 1, 7).value = "x" * 201  # G: a year column still read
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
-    assert any(p.startswith("2行目 F列") and "計画期間" in p for p in problems)
-    assert any(p.startswith("3行目 D列") and "存在しない課" in p for p in problems)
-    assert any(p.startswith("4行目 E列") and "長すぎます" in p for p in problems)
-    assert not any("結合" in p for p in problems)  # the span F3:I3 crosses the unread column: not reported again
+    assert any(p.startswith("2行目 H列") and "計画期間" in p for p in problems)
+    assert any(p.startswith("3行目 E列") and "存在しない課" in p for p in problems)
+    assert any(p.startswith("4行目 G列") and "長すぎます" in p for p in problems)
+    assert not any("結合" in p for p in problems)  # the span H3:K3 crosses the unread column: not reported again
 
 
 def test_a_measure_without_a_department_is_refused_as_the_form_refuses_it(cast, plan):
@@ -350,28 +356,28 @@ def test_a_measure_without_a_department_is_refused_as_the_form_refuses_it(cast, 
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
     row = sheet.max_row + 1
-    for column, value in enumerate(["", "重点取組事項1", "担当のない施策", ""], start=1):
+    for column, value in enumerate(["", "重点取組事項1", "", "担当のない施策", ""], start=1):
         sheet.cell(row, column, value)
-    sheet.cell(FIRST_DATA_ROW, 4).value = None  # an existing measure's owners emptied
+    sheet.cell(FIRST_DATA_ROW, 5).value = None  # an existing measure's owners emptied
     count = Measure.objects.count()
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
     required = str(MeasureForm.base_fields["departments"].error_messages["required"])
-    assert f"{row}行目 D列: {required}" in problems
-    assert f"{FIRST_DATA_ROW}行目 D列: {required}" in problems
+    assert f"{row}行目 E列: {required}" in problems
+    assert f"{FIRST_DATA_ROW}行目 E列: {required}" in problems
     assert Measure.objects.count() == count
 
 
 def test_a_duplicate_measure_number_is_refused_with_row_and_column(cast, plan):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
-    number = sheet.cell(FIRST_DATA_ROW, 1).value
+    number = sheet.cell(FIRST_DATA_ROW, 3).value
     row = sheet.max_row + 1
-    for column, value in enumerate([number, "重点取組事項1", "別の施策", cast.town.departments[1].name], start=1):
+    for column, value in enumerate(["", "重点取組事項1", number, "別の施策", cast.town.departments[1].name], start=1):
         sheet.cell(row, column, value)
     before = plan_snapshot(plan)
     problems = [str(p) for p in import_workbook(cast, plan, workbook).problems]
     assert len(problems) == 1
-    assert problems[0].startswith(f"{row}行目 A列: 施策番号「{number}」が重複しています（{FIRST_DATA_ROW}行目の施策")
+    assert problems[0].startswith(f"{row}行目 C列: 施策番号「{number}」が重複しています（{FIRST_DATA_ROW}行目の施策")
     assert plan_snapshot(plan) == before
 
 
@@ -381,11 +387,11 @@ def test_imported_text_goes_through_the_input_cleaner(cast, plan):
     sheet = workbook.active
     row = sheet.max_row + 1
     for column, value in enumerate(
-        ["", "重点取組事項1", "縦タブ_x000B_の施策", cast.town.departments[1].name], start=1
+        ["", "重点取組事項1", "", "縦タブ_x000B_の施策", cast.town.departments[1].name], start=1
     ):
         sheet.cell(row, column, value)
-    sheet.cell(row, 5, "検討_x000B_開始")
-    sheet.cell(row, 10, "一行目_x000D_\n二行目")
+    sheet.cell(row, 7, "検討_x000B_開始")
+    sheet.cell(row, 12, "一行目_x000D_\n二行目")
     assert import_workbook(cast, plan, workbook).problems == []
     added = plan.measures.get(title="縦タブの施策")
     assert [e.label for e in added.roadmap_entries.all()] == ["検討開始"]

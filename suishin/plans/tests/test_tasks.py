@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from suishin.core.models import Job
 from suishin.plans.models import Measure
-from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_workbook
+from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_columns, roadmap_workbook
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,7 +18,7 @@ def test_import_is_queued_then_run_by_the_database_worker(client, cast, settings
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     plan = make_plan(cast.town)
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(FIRST_DATA_ROW, 3).value = "ワーカーが取り込んだ施策"
+    workbook.active.cell(FIRST_DATA_ROW, roadmap_columns(plan).title).value = "ワーカーが取り込んだ施策"
     upload = io.BytesIO()
     workbook.save(upload)
     upload.seek(0)
@@ -82,7 +82,7 @@ def test_the_task_runs_as_the_organization_the_job_was_queued_in(cast):
     )
     plan = make_plan(second)
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(FIRST_DATA_ROW, 3).value = "出向先で取り込んだ施策"
+    workbook.active.cell(FIRST_DATA_ROW, roadmap_columns(plan).title).value = "出向先で取り込んだ施策"
     upload = io.BytesIO()
     workbook.save(upload)
     actor = actor_for_user(user, organization_id=second.organization.pk)
