@@ -1,14 +1,16 @@
 """What a plan started from another (a copy, or the roll-over into the next period) carried and what not.
 
-Goals, priority areas and measures are carried whole. A span (工程) is carried where it overlaps the
-new period: one partly outside is clipped to it, one wholly outside is dropped. An owner (担当課) is
-carried unless its department has closed before the new period starts. The report lists, per
-measure, the spans clipped and dropped and the owners left behind; `services.plan_create` stores it
+Goals (with the items they serve), the items of every level with their numbers, the level names and the
+measures are carried whole. A span (工程) is carried where it overlaps the new period: one partly outside
+is clipped to it, one wholly outside is dropped. An owner (担当課) is carried unless its department has
+closed before the new period starts. The report lists, per measure (by its full number path), the spans
+clipped and dropped and the owners left behind; `services.plan_create` stores it
 on the new plan (`Plan.carry_report`, shown on its page until dismissed) and in its audit entry.
 """
 
 from .levels import structure_measures
 from .models import Plan
+from .snapshots import number_path
 
 
 def clip_span(span: dict, start_fy: int, end_fy: int) -> tuple[int, int] | None:
@@ -25,7 +27,7 @@ def carry_report(structure: dict, based_on: Plan, owner_names: set[str]) -> dict
     start_fy, end_fy = int(structure["start_fy"]), int(structure["end_fy"])
     measures = spans = clipped_count = dropped_count = owners_dropped = 0
     by_measure = []
-    for measure, _ancestors in structure_measures(structure):
+    for measure, ancestors in structure_measures(structure):
         if measure:
             measures += 1
             clipped, dropped = [], []
@@ -44,7 +46,7 @@ def carry_report(structure: dict, based_on: Plan, owner_names: set[str]) -> dict
             if clipped or dropped or lost_owners:
                 by_measure.append(
                     {
-                        "number": measure.get("number", ""),
+                        "number": number_path(ancestors, measure.get("number", "")),  # 「① (1) ① ②」
                         "title": measure["title"],
                         "clipped": clipped,
                         "dropped": dropped,

@@ -5,7 +5,9 @@ moved span is one row). The 旧 side is the revision decided before this one; th
 revision's content: the plan as it stands while the revision is a draft (submitting freezes exactly
 that), its frozen snapshot once submitted. 改定の理由 is the revision's own reason for a change
 (`PlanRevision.change_reasons`, by the change's key); the revision's 概要 (`note`) is the reason for
-the whole revision, above the table. Dates are 和暦.
+the whole revision, above the table. Dates are 和暦. The plan's structure (its level names and the name of
+its measures, 「柱 › 大項目 › 中項目 › 個別項目」) heads the table; each row names its item by its level and
+its full number path (「中項目：① (1) ① 窓口改革」).
 
 The same rows give the page (views_comparison.py), the Excel file and the PDF (`typst/plans/comparison.typ`).
 """
@@ -24,11 +26,12 @@ from suishin.core.spreadsheets import cell_text
 from suishin.core.wareki import wareki_date
 
 from .file_names import file_name_safe
+from .levels import structure_tree
 from .models import PlanRevision
-from .snapshots import Change, plan_diff, plan_snapshot
+from .snapshots import Change, plan_diff, plan_snapshot, structure_text
 
 OPEN_STATES = (PlanRevision.Status.DRAFT, PlanRevision.Status.RETURNED)
-TITLE_ROW, REASON_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
+TITLE_ROW, STRUCTURE_ROW, REASON_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Comparison:
     old_heading: str
     new_heading: str
     overall_reason: str
+    structure: str = ""  # the new side's levels and name of measures: 「柱 › 大項目 › 中項目 › 個別項目」
     rows: list[ComparisonRow] = field(default_factory=list)
     against_previous: bool = True  # 旧 is the version decided before this one
 
@@ -134,9 +138,22 @@ def revision_comparison(revision: PlanRevision, old_revision: PlanRevision | Non
         old_heading=side_heading(_("旧"), old_revision),
         new_heading=side_heading(_("新"), revision),
         overall_reason=revision.note,
+        structure=structure_line(old, new),
         rows=[comparison_row(change, reasons) for change in plan_diff(old, new)],
         against_previous=against_previous,
     )
+
+
+def structure_line(old: dict, new: dict) -> str:
+    """Return 「計画の構成：柱 › 大項目 › 中項目 › 個別項目」, with the old one where the levels changed."""
+    after = structure_tree(new)
+    text = structure_text(after.level_names, after.leaf_name)
+    if old:
+        before = structure_tree(old)
+        old_text = structure_text(before.level_names, before.leaf_name)
+        if old_text != text:
+            text = _("%(old)s → %(new)s") % {"old": old_text, "new": text}
+    return _("計画の構成：%(structure)s") % {"structure": text}
 
 
 # --- Excel ------------------------------------------------------------------------------------
@@ -152,6 +169,8 @@ def comparison_workbook(comparison: Comparison) -> Workbook:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     sheet.cell(TITLE_ROW, 1, cell_text(comparison.title)).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=4)
+    sheet.cell(STRUCTURE_ROW, 1, cell_text(comparison.structure))
+    sheet.merge_cells(start_row=STRUCTURE_ROW, start_column=1, end_row=STRUCTURE_ROW, end_column=4)
     overall = _("改定の理由（全体）：%(reason)s") % {"reason": comparison.overall_reason or "-"}
     sheet.cell(REASON_ROW, 1, cell_text(overall)).alignment = wrap
     sheet.merge_cells(start_row=REASON_ROW, start_column=1, end_row=REASON_ROW, end_column=4)
@@ -202,6 +221,7 @@ def comparison_document(comparison: Comparison) -> dict:
         "heading": comparison.title,
         "organization": comparison.revision.organization.name,
         "overall_reason": comparison.overall_reason,
+        "structure": comparison.structure,
         "labels": {
             "headers": comparison.headers,
             "overall": _("改定の理由（全体）"),

@@ -1,4 +1,10 @@
-"""The national 自治体DX推進計画's priority items, as templates a new plan can start from."""
+"""The national 自治体DX推進計画's priority items, as templates a new plan can start from.
+
+A plan started from one has one level, 重点取組事項 (the national plan's own), whatever the organization's
+default levels are: the national items are what a town's 重点取組事項 follow.
+"""
+
+from .models import DEFAULT_LEAF_NAME, DEFAULT_LEVEL_NAMES
 
 MIC_2020 = [
     "自治体の情報システムの標準化・共通化",
@@ -33,10 +39,12 @@ TEMPLATES = {"mic_2020": MIC_2020, "mic_2024": MIC_2024}
 
 
 def national_structure(template: str) -> dict:
-    """Return the priority areas of national template `template` as plan structure data."""
+    """Return the priority items of national template `template` as plan structure data (one level)."""
     return {
+        "level_names": list(DEFAULT_LEVEL_NAMES),
+        "leaf_name": DEFAULT_LEAF_NAME,
         "items": [
             {"title": title, "description": NATIONAL_KPI.get(title, ""), "measures": []}
             for title in TEMPLATES[template]
-        ]
+        ],
     }

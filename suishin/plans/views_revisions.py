@@ -22,7 +22,7 @@ from .access import access_plan, access_revision, can_edit_plan, require_plan_ed
 from .forms import RevisionCompareForm, RevisionForm, RevisionTransitionForm
 from .models import PlanRevision
 from .pages import plan_form_page
-from .snapshots import plan_diff, plan_snapshot
+from .snapshots import plan_diff, plan_snapshot, snapshot_outline
 
 
 @login_required
@@ -106,6 +106,7 @@ def revision_detail(request, revision_id):
             "plan": revision.plan,
             "revision": revision,
             "snapshot": revision.snapshot,
+            "outline": snapshot_outline(revision.snapshot),
             "transitions": transitions,
             "editable": editable,
             "records": timeline_rows(revision),

@@ -13,6 +13,7 @@ from suishin.tenants.access import require_actor
 from . import services
 from .access import access_plan, require_plan_editor
 from .forms import PlanRollOverForm
+from .snapshots import level_label
 
 
 @login_required
@@ -32,7 +33,8 @@ def plan_roll_over(request, plan_id):
             messages.success(request, _("計画「%(title)s」を作りました。") % {"title": new_plan.title})
             return redirect(new_plan)
     status = 400 if request.method == "POST" else 200
-    return render(request, "plans/plan_roll_over.html", {"plan": plan, "form": form}, status=status)
+    carried = "、".join(map(level_label, [*plan.level_names, plan.leaf_name]))  # 「柱、大項目、中項目、個別項目」
+    return render(request, "plans/plan_roll_over.html", {"plan": plan, "form": form, "carried": carried}, status=status)
 
 
 @login_required
