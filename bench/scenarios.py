@@ -10,7 +10,7 @@ import openpyxl
 from suishin.demo.national import BENCH_PASSWORD, BENCH_PREFIX, bench_username
 from suishin.plans.bench_seed import LEVELED_SUFFIX
 from suishin.plans.models import Measure, Plan
-from suishin.plans.spreadsheets import FIRST_DATA_ROW, FIRST_YEAR_COLUMN, roadmap_workbook
+from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_columns, roadmap_workbook
 from suishin.tenants.models import Organization, Role
 
 
@@ -101,9 +101,10 @@ def import_file(plan: Plan, rows: int = IMPORT_ROWS, label: str = "取組") -> b
     """
     exported = roadmap_workbook(plan).active
     columns = exported.max_column
+    first_year = roadmap_columns(plan).first_year
     measures = []
     for r in range(FIRST_DATA_ROW, exported.max_row + 1):
-        values = [exported.cell(r, c).value for c in range(1, 5)]
+        values = [exported.cell(r, c).value for c in range(1, first_year)]
         if values[0] not in {m[0] for m in measures}:
             measures.append(values)
     workbook = openpyxl.Workbook()
@@ -117,7 +118,7 @@ def import_file(plan: Plan, rows: int = IMPORT_ROWS, label: str = "取組") -> b
         for column, value in enumerate(measures[i % len(measures)], start=1):
             sheet.cell(row, column, value)
         lap = i // len(measures)
-        sheet.cell(row, FIRST_YEAR_COLUMN + lap % years, f"{label}{lap + 1}")
+        sheet.cell(row, first_year + lap % years, f"{label}{lap + 1}")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

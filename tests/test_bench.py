@@ -67,7 +67,8 @@ def test_every_page_scenario_answers_within_its_query_budget(client, seeded):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(scenario.url(seeded))
         assert response.status_code == 200, scenario.name
-        assert len(queries) <= 10, (scenario.name, len(queries))
+        # A finished plan (the bench plans end in 2025) reads its departments' names of its last year: 2 more.
+        assert len(queries) <= 12, (scenario.name, len(queries))
 
 
 def test_measure_edit_scenario_saves(client, seeded):

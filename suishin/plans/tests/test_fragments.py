@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from suishin.plans import services
 from suishin.plans.roadmap_import import roadmap_import_apply
-from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_workbook
+from suishin.plans.spreadsheets import parse_roadmap_sheet, roadmap_columns, roadmap_workbook
 from suishin.plans.tests.test_spreadsheets import as_upload
 from suishin.tabular.uploads import open_xlsx_upload
 from suishin.tenants.models import Organization
@@ -22,7 +22,7 @@ def _first_measure(plan):
 
 def _import_renamed_span(cast, plan):
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(3, 5).value = "取込みで変えた工程"
+    workbook.active.cell(3, roadmap_columns(plan).first_year).value = "取込みで変えた工程"
     imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
     roadmap_import_apply(actor=cast.town.actor("secretariat"), plan=plan, imported=imported)
     return "取込みで変えた工程"

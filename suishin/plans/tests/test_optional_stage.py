@@ -89,7 +89,8 @@ def test_an_imported_new_measure_gets_no_stage_and_unset_survives_a_round_trip(c
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
     row = sheet.max_row + 1
-    for column, value in enumerate(["", plan.items.first().title, "取込みの新施策", cast.town.departments[1].name], 1):
+    new_row = ["", plan.items.first().title, "", "取込みの新施策", cast.town.departments[1].name]  # ID and 番号 blank
+    for column, value in enumerate(new_row, 1):
         sheet.cell(row, column, value)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from suishin.core.models import AuditLog, Job
 from suishin.plans.models import Measure, Plan, RoadmapEntry
-from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_workbook
+from suishin.plans.spreadsheets import FIRST_DATA_ROW, roadmap_columns, roadmap_workbook
 from suishin.plans.tests.factories import make_plan
 
 
@@ -136,19 +136,20 @@ def _upload(workbook, name="roadmap.xlsx"):
 
 def test_import_page_lists_problems_and_saves_nothing(secretariat, cast, plan):
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(FIRST_DATA_ROW, 4).value = "ない課"
-    workbook.active.cell(FIRST_DATA_ROW, 3).value = "変更"
+    columns = roadmap_columns(plan)
+    workbook.active.cell(FIRST_DATA_ROW, columns.departments).value = "ない課"
+    workbook.active.cell(FIRST_DATA_ROW, columns.title).value = "変更"
     response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": _upload(workbook)})
     assert response.status_code == 302
     page = secretariat.get(response["Location"]).content.decode()
-    assert "3行目 D列" in page and "取り込みませんでした" in page
+    assert "3行目 E列" in page and "取り込みませんでした" in page
     assert not Measure.objects.filter(title="変更").exists()
     assert Job.objects.get().status == Job.Status.FAILED
 
 
 def test_import_page_applies_a_good_file_and_audits_it(secretariat, plan):
     workbook = roadmap_workbook(plan)
-    workbook.active.cell(FIRST_DATA_ROW, 3).value = "変更後"
+    workbook.active.cell(FIRST_DATA_ROW, roadmap_columns(plan).title).value = "変更後"
     response = secretariat.post(reverse("plans:roadmap_import", args=[plan.pk]), {"file": _upload(workbook)})
     assert response.status_code == 302
     job = Job.objects.get()
