@@ -34,7 +34,7 @@ from .forms import (
 )
 from .models import PlanRevision, stage_labels
 from .pages import plan_confirm_delete, plan_form_page
-from .selectors import departments_of, measure_page
+from .selectors import departments_of, measure_item_path, measure_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -133,6 +133,7 @@ def measure_detail(request, measure_id):
                 (_("具体的な取組内容"), measure.actions),
                 (_("効果見込み・目標"), measure.expected_effects),
             ],
+            "item_path": measure_item_path(measure),
             "can_edit": can_edit_measure(actor, measure, owner_ids),
             "can_edit_plan": can_edit_plan(actor),
             "edition": _latest_edition(measure.plan),
