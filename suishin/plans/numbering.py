@@ -104,6 +104,7 @@ class PlanNumbers:
     items: dict[int, Numbered]
     measures: list[tuple[int, int | None, str]]  # (id, item id, number)
     taken_paths: Counter = field(default_factory=Counter)
+    last_proposed: dict = field(default_factory=dict)  # item id -> the form of the last number proposed under it
 
     @classmethod
     def for_plan(cls, plan: Plan) -> "PlanNumbers":
@@ -171,6 +172,14 @@ class PlanNumbers:
         return self._free(parent_id, number)
 
     def propose_measure(self, item_id: int | None) -> str:
+        last = self.last_proposed.get(item_id)
+        if last is not None:
+            # A batch (an import of many new measures under one item) continues from its last proposal: each
+            # proposal costs a lookup, not a pass over the plan's measures.
+            number = self._free(item_id, last.with_value(last.value + 1))
+            self.measures.append((0, item_id, number))
+            self._remember(item_id, number)
+            return number
         siblings = [number for _pk, parent, number in self.measures if parent == item_id]
         parent = self.items.get(item_id) if item_id is not None else None
         if any(siblings):
@@ -182,7 +191,13 @@ class PlanNumbers:
             number = next_in_style([], cousins, parent.number if parent else "") or "1"
         number = self._free(item_id, number)
         self.measures.append((0, item_id, number))
+        self._remember(item_id, number)
         return number
+
+    def _remember(self, item_id: int | None, number: str) -> None:
+        form = number_form(number)
+        if form is not None:
+            self.last_proposed[item_id] = form
 
     def _prefix_for(self, item: Numbered) -> str:
         """An unnumbered item's 「AA」: the one its measures carry most, or its position unless another item's
