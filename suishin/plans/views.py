@@ -135,6 +135,11 @@ def plan_detail(request, plan_id):
                 "add_measure": _("%(leaf)sを追加") % {"leaf": plan.leaf_name},
                 "no_measures": _("%(leaf)sはまだありません。") % {"leaf": plan.leaf_name},
                 "goals": _("取組目標："),
+                # 「大項目を追加」 under a 柱: by the depth of the item the child goes under (1 for the top level).
+                "add_child": {
+                    depth: _("%(level)sを追加") % {"level": name}
+                    for depth, name in enumerate(plan.level_names[1:], start=1)
+                },
             },
         },
         using="jinja2",

@@ -376,3 +376,15 @@ def test_an_item_moves_under_another_parent_with_its_measures(secretariat, cast)
     middle = plan.items.filter(level=3).first()
     with pytest.raises(ValidationError):  # a 中項目 is not a parent of a 大項目
         services.plan_item_update(actor=actor(cast), item=major, version=major.version, parent=middle, **fields)
+
+
+def test_the_overview_offers_adding_a_child_at_each_level_and_naming_the_levels(secretariat, cast):
+    plan = make_leveled_plan(cast.town, KOBE, fanout=1, measures=1)
+    pillar, major, middle = (plan.items.get(level=level) for level in (1, 2, 3))
+    page = secretariat.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    create = reverse("plans:item_create", args=[plan.pk])
+    assert f'{create}?parent={pillar.pk}"' in page and "大項目を追加" in page
+    assert f'{create}?parent={major.pk}"' in page and "中項目を追加" in page
+    assert f"?parent={middle.pk}" not in page  # the last level takes measures
+    assert f"?item={middle.pk}" in page and "個別項目を追加" in page
+    assert reverse("plans:plan_levels", args=[plan.pk]) in page
