@@ -15,6 +15,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from .models import Measure, Plan, PlanItem
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
@@ -236,3 +239,19 @@ class PlanNumbers:
 def path_text(numbers: tuple[str, ...] | list[str]) -> str:
     """A full path as printed: 「① (1) ① ②」."""
     return " ".join(n for n in numbers if n)
+
+
+def lock_plan_numbers(plan: Plan) -> None:
+    """Hold the plan's row until the transaction ends: writes that number items or measures check a number
+    free and then take it, so two at once (two users, or a form and an import) must not both take it."""
+    Plan.objects.for_organization(plan.organization_id).select_for_update().filter(pk=plan.pk).first()
+
+
+def check_no_repeated_paths(plan: Plan, field: str = "number") -> None:
+    """Refuse (and so roll back) a write after which a full path names two things: an item's new number or
+    place changes the paths of everything below it."""
+    repeated = PlanNumbers.for_plan(plan).duplicate_paths()
+    if repeated:
+        raise ValidationError(
+            {field: _("番号「%(number)s」が重複します。") % {"number": path_text(repeated[0])}}, code="number_taken"
+        )

@@ -14,6 +14,7 @@ from suishin.tenants.actor import Actor
 
 from .access import require_plan_editor
 from .models import Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry
+from .numbering import PlanNumbers, lock_plan_numbers
 
 if TYPE_CHECKING:
     from .spreadsheets import ImportedMeasure, RoadmapImport
@@ -38,6 +39,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
     require_plan_editor(actor, "roadmap.import", plan)
     if imported.problems:
         raise ValueError("an import with problems is never applied")
+    lock_plan_numbers(plan)  # numbers checked when the file was read stay free until this transaction ends
     organization_id = plan.organization_id
     item_ids = _write_items(plan, imported)
     existing = {
@@ -119,6 +121,9 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
         "items_created": items_created,
         "items_renamed": len(imported.items) - items_created,
     }
+    if PlanNumbers.for_plan(plan).duplicate_paths():
+        # Someone numbered an item or measure the same way between the read and now: nothing is kept.
+        raise StaleImport("a number of the import has been taken since the file was read")
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)
     return summary
 

@@ -33,7 +33,7 @@ from .models import (
     RoadmapEntry,
 )
 from .national_templates import TEMPLATES, national_structure
-from .numbering import Numbered, PlanNumbers, path_text
+from .numbering import Numbered, PlanNumbers, check_no_repeated_paths, lock_plan_numbers, path_text
 from .snapshots import plan_snapshot
 
 PLAN_FIELDS = ["title", "start_fy", "end_fy", "mission", "vision", "positioning"]
@@ -394,6 +394,7 @@ def plan_item_create(
 ) -> PlanItem:
     """Add an item under `parent` (None: at the top level); without a number, the proposal of numbering.py."""
     require_plan_editor(actor, "plan_item.create", plan, *([parent] if parent else []))
+    lock_plan_numbers(plan)
     level = _check_item_place(plan, parent)
     if number is None:
         number = PlanNumbers.for_plan(plan).propose_item(parent.pk if parent else None, level)
@@ -453,7 +454,8 @@ def plan_item_update(
             PlanItem.objects.for_organization(item.organization_id).filter(plan=item.plan_id, parent=parent)
         )
         fields.append("parent")
-    _check_item_text(item.plan, parent if moved else item.parent, title, number, None if moved else item)
+    lock_plan_numbers(item.plan)
+    _check_item_text(item.plan, parent if moved else item.parent, title, number, item)
     item.title, item.description, item.cross_cutting, item.position, item.number = (
         title,
         description,
@@ -465,12 +467,10 @@ def plan_item_update(
         item.parent = parent
     item.full_clean(exclude=["plan", "organization", "parent"])
     save_if_unchanged(item, version, fields)
-    duplicates = PlanNumbers.for_plan(item.plan).duplicate_paths() if moved else []
-    if duplicates:  # an unnumbered item's children may meet their namesakes under the new parent
-        raise ValidationError(
-            {"parent": _("移すと番号「%(number)s」が重複します。") % {"number": path_text(duplicates[0])}},
-            code="number_taken",
-        )
+    if moved or number != before["number"]:
+        # What lies below an unnumbered item may meet its namesakes under the new parent, or once a number is
+        # cleared: every path is checked again.
+        check_no_repeated_paths(item.plan, "parent" if moved else "number")
     changed = {k: [v, getattr(item, k if k != "parent" else "parent_id")] for k, v in before.items()}
     changed = {k: v for k, v in changed.items() if v[0] != v[1]}
     audit_record(actor=actor.user, organization=item.organization, verb="plan_item.update", target=item, data=changed)
@@ -566,6 +566,7 @@ def measure_create(*, actor: Actor, plan: Plan, item: PlanItem | None, data: dic
     require_plan_editor(actor, "measure.create", plan, *([item] if item else []), *departments)
     check_measure_place(plan, item)
     departments = _check_departments(plan, departments)
+    lock_plan_numbers(plan)
     number = (data.get("number") or "").strip()
     if number:
         _check_measure_number(plan, item, number, None)
@@ -630,6 +631,7 @@ def measure_update(
         measure.number = (data["number"] or "").strip() or measure.number
         fields.append("number")
     if (measure.item_id, measure.number) != (old_item_id, old_number):
+        lock_plan_numbers(measure.plan)
         _check_measure_number(measure.plan, new_item, measure.number, Measure(item_id=old_item_id, number=old_number))
     measure.full_clean(exclude=["plan", "organization"])
     save_if_unchanged(measure, version, fields)

@@ -510,14 +510,19 @@ class _ItemResolver:
             return known
         number, title = split_label(text)
         key = self.by_label.get((parent, text))
-        if key is None and number:
-            key = self.by_number.get((parent, number))
-            if key is not None and self.nodes[key].text is None:
-                self.nodes[key].title = title  # renamed
         if key is None:
-            key = self.by_title.get((parent, title))
-            if key is not None and self.nodes[key].text is None:
+            by_number = self.by_number.get((parent, number)) if number else None
+            by_title = self.by_title.get((parent, title))
+            # A title names an item better than a number, which follows the order: 「② 柱1」 where 柱1 is ① and
+            # 柱2 is ② is 柱1 renumbered (two items swapping numbers), not 柱2 renamed.
+            if by_title is not None and self.nodes[by_title].text is None:
+                key = by_title
                 self.nodes[key].number = number  # renumbered
+            elif by_number is not None and self.nodes[by_number].text is None:
+                key = by_number
+                self.nodes[key].title = title  # renamed
+            else:
+                key = by_title if by_title is not None else by_number  # named twice: reported below
         if key is None:
             self._check_lengths(level, number, title, row, column)
             position = self.last_position.get(parent, 0) + 1

@@ -55,7 +55,7 @@ def decided_revision(town: Town, plan: Plan, published_on, **fields):
     return plan_revision_transition(actor=town.actor("committee"), revision=revision, action="accept")
 
 
-# Numbers as 神戸市 prints them: ① for 柱, (1) for 大項目, ① again for 中項目 and 個別項目, restarting under each parent.
+# Numbers as 神戸市 prints them: ① for 柱, (1) for 大項目, ① again below, restarting under each parent.
 KOBE_STYLE = ["circled", "parenthesized", "circled", "circled", "circled", "circled"]
 
 

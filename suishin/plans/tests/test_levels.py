@@ -388,3 +388,74 @@ def test_the_overview_offers_adding_a_child_at_each_level_and_naming_the_levels(
     assert f"?parent={middle.pk}" not in page  # the last level takes measures
     assert f"?item={middle.pk}" in page and "個別項目を追加" in page
     assert reverse("plans:plan_levels", args=[plan.pk]) in page
+
+
+def test_clearing_a_number_is_refused_when_what_lies_below_would_repeat_a_path(cast):
+    plan = make_leveled_plan(cast.town, ["柱", "大項目"], fanout=1, measures=1)
+    pillar = plan.items.get(level=1)
+    numbered = plan.items.get(level=2)  # (1), holding the measure ①
+    unnumbered = services.plan_item_create(actor=actor(cast), plan=plan, parent=pillar, title="番号なし", number="")
+    services.measure_create(
+        actor=actor(cast),
+        plan=plan,
+        item=unnumbered,
+        data={"title": "同じ番号", "number": "①"},
+        departments=[cast.town.departments[1]],
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.plan_item_update(
+            actor=actor(cast),
+            item=numbered,
+            version=numbered.version,
+            title=numbered.title,
+            number="",
+            description="",
+            cross_cutting=False,
+            position=numbered.position,
+        )
+    assert "① ①" in refused.value.message_dict["number"][0]
+    numbered.refresh_from_db()
+    assert numbered.number == "(1)"
+    assert PlanNumbers.for_plan(plan).duplicate_paths() == []
+
+
+def test_an_item_moves_between_two_unnumbered_parents(cast):
+    plan = services.plan_create(
+        actor=actor(cast),
+        structure={"title": "番号のない上位", "start_fy": 2026, "end_fy": 2030, "level_names": ["分野", "施策群"]},
+    )
+    first = services.plan_item_create(actor=actor(cast), plan=plan, title="分野A", number="")
+    second = services.plan_item_create(actor=actor(cast), plan=plan, title="分野B", number="")
+    moving = services.plan_item_create(actor=actor(cast), plan=plan, parent=first, title="施策群X", number="①")
+    services.plan_item_update(
+        actor=actor(cast),
+        item=moving,
+        version=moving.version,
+        title=moving.title,
+        number="①",
+        description="",
+        cross_cutting=False,
+        position=1,
+        parent=second,
+    )
+    moving.refresh_from_db()
+    assert moving.parent == second
+
+
+def test_writes_that_number_hold_the_plan_row_until_they_end(cast):
+    """Two users adding measures at once cannot both take the proposed number: the plan's row is locked
+    (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_leveled_plan(cast.town, KOBE, fanout=1, measures=1)
+    with CaptureQueriesContext(connection) as queries:
+        services.measure_create(
+            actor=actor(cast),
+            plan=plan,
+            item=plan.items.get(level=3),
+            data={"title": "同時"},
+            departments=[cast.town.departments[1]],
+        )
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and '"plans_plan"' in q["sql"]]
+    assert len(locks) == (1 if connection.features.has_select_for_update else 0)

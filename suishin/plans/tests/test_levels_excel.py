@@ -171,6 +171,28 @@ def test_renumbering_items_by_title_and_measures_by_id(cast, kobe):
     assert measure.number == "⑨"
 
 
+def test_two_items_swapping_numbers_keep_their_identity(cast, kobe):
+    """「① 柱1」 and 「② 柱2」 written as 「② 柱1」 and 「① 柱2」: each 柱 is renumbered (its goals and measures stay
+    with it), not renamed into the other."""
+    first, second = kobe.items.get(level=1, number="①"), kobe.items.get(level=1, number="②")
+    goal = services.goal_create(actor=cast.town.actor("secretariat"), plan=kobe, title="目標", items=[first])
+    measures_of_first = set(Measure.objects.filter(item__parent__parent=first).values_list("pk", flat=True))
+    workbook = roadmap_workbook(kobe)
+    sheet = workbook.active
+    column = roadmap_columns(kobe).level(1)
+    rows_first = replace_everywhere(sheet, column, "① 柱1", "PLACEHOLDER")
+    replace_everywhere(sheet, column, "② 柱2", "① 柱2")
+    for row in rows_first:
+        sheet.cell(row, column).value = "② 柱1"
+    summary = apply(cast, kobe, workbook)
+    assert summary["items_renamed"] == 2 and summary["items_created"] == 0
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.number, first.title, second.number, second.title) == ("②", "柱1", "①", "柱2")
+    assert list(goal.items.all()) == [first]
+    assert set(Measure.objects.filter(item__parent__parent=first).values_list("pk", flat=True)) == measures_of_first
+
+
 def test_new_items_at_every_level_and_a_new_measure_under_them(cast, kobe):
     workbook = roadmap_workbook(kobe)
     sheet = workbook.active
