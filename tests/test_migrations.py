@@ -73,3 +73,13 @@ def test_plans_of_before_levels_migrate_unchanged_as_one_level_of_priority_areas
     ]
     tree = structure_tree(snapshot)
     assert tree.level_names == ["重点取組事項"] and tree.items[0]["title"] == "BPRの徹底"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_levels_is_refused_while_a_plan_has_another_shape(cast):
+    from suishin.plans.tests.factories import make_leveled_plan
+
+    make_leveled_plan(cast.town, ["柱", "大項目"], fanout=1, measures=1)
+    with pytest.raises(RuntimeError, match="other shapes"):
+        call_command("migrate", "plans", "0010_goal_items", verbosity=0)
+    call_command("migrate", verbosity=0)

@@ -1,14 +1,9 @@
-"""Plans get levels of items above their measures: the priority areas become the items of a plan's one level
-(named 重点取組事項, as before), measures keep their numbers, and goals may be linked to items."""
+"""Plans get levels of items above their measures: the priority areas become the items of a plan's one level,
+measures keep their numbers (unique as a full path from now on, checked by the services). The level's name is
+given by 0011."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def name_existing_levels(apps, schema_editor):
-    # Every plan so far has had one level, the priority areas: it keeps that shape and its name.
-    Plan = apps.get_model("plans", "Plan")
-    Plan.objects.update(level_names=["重点取組事項"], leaf_name="施策")
 
 
 class Migration(migrations.Migration):
@@ -74,5 +69,4 @@ class Migration(migrations.Migration):
             name="leaf_name",
             field=models.CharField(default="施策", max_length=20, verbose_name="施策の呼び方"),
         ),
-        migrations.RunPython(name_existing_levels, migrations.RunPython.noop),
     ]
