@@ -79,14 +79,16 @@ def test_overview_nests_a_heading_per_level_with_its_name_and_number(reader, cas
     outline = section(html, 'class="stack plan-outline"', "</section>")
     positions = []
     for level, (name, label) in enumerate(zip(LEVELS[depth], FIRST_BRANCH[depth], strict=True), start=1):
-        heading = min(level + 2, 6)  # h2 is the section's; capped at h6
-        text = f'<h{heading} class="plan-item-heading"><span class="plan-level-name">{name}</span> {label}'
+        heading = min(level + 2, 6)  # h2 is the section's; capped at h6, the level beyond told by aria-level
+        aria = f' aria-level="{level + 2}"' if level + 2 > 6 else ""
+        text = f'<h{heading} class="plan-item-heading"{aria}><span class="plan-level-name">{name}</span> {label}'
         assert text in outline
         positions.append(outline.index(text))
     positions.append(outline.index(first_measure(depth)))
     assert positions == sorted(positions)
     assert "概要" in outline  # the items' descriptions
     assert "<h7" not in outline
+    assert "button" not in outline.split('class="plan-item-heading"', 1)[1].split("</h", 1)[0]  # actions follow it
 
 
 def test_overview_of_a_plan_without_levels_lists_its_measures_under_the_plan(reader, cast):
