@@ -40,7 +40,7 @@ from suishin.tabular.xlsx_reader import SheetGrid
 from suishin.tenants.columns import DepartmentColumn
 
 from .forms import MeasureForm
-from .models import Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry, Stage, item_label
+from .models import DEFAULT_LEAF_NAME, Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry, Stage, item_label
 from .numbering import CIRCLED, Numbered, PlanNumbers, path_text
 from .selectors import roadmap_lanes
 
@@ -277,7 +277,8 @@ def roadmap_table(plan: Plan) -> Table:
             *levels,
             TextColumn(
                 key="number",
-                header=gettext_lazy("施策番号"),
+                # 神戸市's 「個別項目番号」; today's plans keep 「施策番号」 (translated with the rest of the headers).
+                header=gettext_lazy("施策番号") if plan.leaf_name == DEFAULT_LEAF_NAME else f"{plan.leaf_name}番号",
                 width=10,
                 max_length=MEASURE_NUMBER_LENGTH,
             ),

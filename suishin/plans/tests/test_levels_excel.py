@@ -74,7 +74,7 @@ def kobe(cast):
 def test_the_export_has_an_id_a_column_per_level_and_stage(kobe):
     sheet = openpyxl.load_workbook(io.BytesIO(roadmap_xlsx_bytes(kobe))).active
     headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, sheet.max_column + 1)]
-    assert headers[:8] == ["ID", "柱", "大項目", "中項目", "施策番号", "個別項目", "担当課", "段階"]
+    assert headers[:8] == ["ID", "柱", "大項目", "中項目", "個別項目番号", "個別項目", "担当課", "段階"]
     assert headers[8] == "2021年度\n（令和3年度）" and headers[-1] == "参考・備考"
     first = kobe.measures.get(pk=sheet.cell(FIRST_DATA_ROW, 1).value)
     middle = first.item
@@ -118,7 +118,7 @@ def test_flat_and_five_level_plans_export_and_import(cast, names):
     workbook = roadmap_workbook(plan)
     sheet = workbook.active
     headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, 2 + len(names) + 4)]
-    assert headers == ["ID", *names, "施策番号", "個別項目", "担当課", "段階"]
+    assert headers == ["ID", *names, "個別項目番号", "個別項目", "担当課", "段階"]
     before = plan_snapshot(plan)
     assert apply(cast, plan, roadmap_workbook(plan))["unchanged"] == plan.measures.count()
     assert plan_snapshot(plan) == before
