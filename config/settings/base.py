@@ -128,6 +128,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 
+# A temporary password an admin issues logs in for 7 days; after that it is refused like a wrong one
+# (the admin issues another). Seconds, as PASSWORD_RESET_TIMEOUT.
+TEMPORARY_PASSWORD_TIMEOUT = 7 * 24 * 60 * 60
+
 # Roles that must confirm a second factor (TOTP or a backup code) after the password.
 MFA_REQUIRED_ROLES = ["admin"]
 OTP_TOTP_ISSUER = "Suishin"

@@ -1,7 +1,9 @@
-"""Send a user whose role requires a second factor to verify it before anything else."""
+"""Send a user whose role requires a second factor to verify it before anything else (an htmx request
+gets `HX-Redirect`, so the whole page goes)."""
 
-from django.shortcuts import redirect
 from django.urls import reverse
+
+from suishin.core.htmx import redirect_page
 
 from .mfa import has_confirmed_device, mfa_required
 
@@ -22,5 +24,5 @@ class MFARequiredMiddleware:
             and mfa_required(request.actor)
         ):
             target = "accounts:mfa_verify" if has_confirmed_device(user) else "accounts:mfa_setup"
-            return redirect(reverse(target))
+            return redirect_page(request, reverse(target))
         return self.get_response(request)

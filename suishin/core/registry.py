@@ -157,7 +157,8 @@ class DepartmentFigure:
     """A number the department tree shows for each department (the staff register's headcount).
 
     `counts(organization)` returns {department id: number} in a fixed number of queries, whatever the
-    size of the tree; a department it leaves out shows 0.
+    size of the tree; a department it leaves out shows 0. The numbers are those of each department
+    alone: the tree adds, for a department with others under it, the total over them.
     """
 
     label: StrOrPromise  # the column's header: 「職員数」

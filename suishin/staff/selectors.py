@@ -39,9 +39,12 @@ def headcount_table(organization) -> list[dict]:
 
 
 def ranks_with_holders(organization) -> list[Rank]:
-    """Return the organization's 職位, most senior first, each with `holders` (current staff), in one query."""
+    """Return the organization's 職位, most senior first, each with `holders` (people who have not left)
+    and `left_holders` (people who have, whose record keeps the rank), in one query."""
     holders = Count("people", filter=Q(people__left_on=None))
-    return list(Rank.objects.for_organization(organization).annotate(holders=holders).order_by("-level", "name"))
+    left_holders = Count("people", filter=Q(people__left_on__isnull=False))
+    ranks = Rank.objects.for_organization(organization).annotate(holders=holders, left_holders=left_holders)
+    return list(ranks.order_by("-level", "name"))
 
 
 def ranks_of(organization) -> list[Rank]:

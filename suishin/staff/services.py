@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,26 +263,49 @@ def rank_move(*, actor: Actor, rank: Rank, direction: str) -> Rank:
     return rank
 
 
-def rank_holders(rank: Rank) -> int:
-    """Return how many people of the register hold `rank` (whether or not they have left)."""
-    return Person.objects.for_organization(rank.organization_id).filter(rank=rank).count()
+def rank_holders(rank: Rank) -> tuple[int, int]:
+    """Return how many people of the register hold `rank`: (current staff, people who have left), in one query."""
+    counts = (
+        Person.objects.for_organization(rank.organization_id)
+        .filter(rank=rank)
+        .aggregate(current=Count("pk", filter=Q(left_on=None)), left=Count("pk", filter=Q(left_on__isnull=False)))
+    )
+    return counts["current"], counts["left"]
+
+
+def rank_delete_refusal(rank: Rank) -> str | None:
+    """Return why `rank` cannot be deleted, or None: anyone holds it, whether or not they have left (a
+    leaver's record keeps their rank), or a move names it."""
+    current, left = rank_holders(rank)
+    if current and left:
+        return _(
+            "%(name)sの職員が%(n)s人（退職者%(left)s人を含む）いるため削除できません。"
+            "退職者の記録にも職位が残るため、名前や序列の変更で対応してください。"
+        ) % {"name": rank.name, "n": current + left, "left": left}
+    if current:
+        return _("%(name)sの職員が%(n)s人いるため削除できません。先にその職員の職位を変えてください。") % {
+            "name": rank.name,
+            "n": current,
+        }
+    if left:
+        return _("%(name)sは退職者%(left)s人の記録に残っているため削除できません。名前や序列は変えられます。") % {
+            "name": rank.name,
+            "left": left,
+        }
+    if StaffMove.objects.for_organization(rank.organization_id).filter(rank=rank).exists():
+        return _("%(name)sは異動・昇任の履歴に残っているため削除できません。名前や序列は変えられます。") % {
+            "name": rank.name
+        }
+    return None
 
 
 @service
 def rank_delete(*, actor: Actor, rank: Rank) -> None:
-    """Delete a 職位 nobody holds and no move names; otherwise refuse, saying why."""
+    """Delete a 職位 nobody holds (current staff or leavers) and no move names; otherwise refuse, saying why."""
     STAFF.require(actor, "staff.edit", None, rank, audit_as="staff.rank_delete")
-    held = rank_holders(rank)
-    if held:
-        raise ValidationError(
-            _("%(name)sの職員が%(n)s人いるため削除できません。先にその職員の職位を変えてください。")
-            % {"name": rank.name, "n": held}
-        )
-    if StaffMove.objects.for_organization(rank.organization_id).filter(rank=rank).exists():
-        raise ValidationError(
-            _("%(name)sは異動・昇任の履歴に残っているため削除できません。名前や序列は変えられます。")
-            % {"name": rank.name}
-        )
+    refusal = rank_delete_refusal(rank)
+    if refusal is not None:
+        raise ValidationError(refusal)
     audit_record(
         actor=actor.user,
         organization=rank.organization,

@@ -288,7 +288,8 @@ def _rank_list_context(actor) -> dict:
 
 @login_required
 def rank_delete(request, rank_id):
-    """Confirm, then delete a 職位; refused, with the reason, while people hold it or a move names it."""
+    """Confirm, then delete a 職位; refused, with the reason, while people (current or left) hold it or a
+    move names it."""
     actor, rank = _require_rank_editor(request, rank_id)
     if request.method == "POST":
         try:
@@ -298,7 +299,7 @@ def rank_delete(request, rank_id):
             return redirect("staff:rank_list")
         messages.success(request, _("職位「%(name)s」を削除しました。") % {"name": rank.name})
         return redirect("staff:rank_list")
-    context = {"rank": rank, "holders": services.rank_holders(rank)}
+    context = {"rank": rank, "refusal": services.rank_delete_refusal(rank)}
     return render(request, "staff/rank_delete.html", context)
 
 

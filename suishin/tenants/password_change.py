@@ -2,14 +2,17 @@
 
 At log-in, a user who holds a `TemporaryPassword` gets a mark in their session (one query, at log-in
 only); while the mark is there, every page but the change page, the second-factor pages and log-out
-sends them to change it. The admin's issuing of a temporary password ends the user's sessions, so
-the mark cannot be missed by a session that was open before.
+sends them to change it (an htmx request gets `HX-Redirect`, so the whole page goes). The admin's
+issuing of a temporary password ends the user's sessions, so the mark cannot be missed by a session
+that was open before. A temporary password older than TEMPORARY_PASSWORD_TIMEOUT no longer logs in
+(`suishin.accounts.forms.LoginForm`).
 """
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.shortcuts import redirect
 from django.urls import reverse
+
+from suishin.core.htmx import redirect_page
 
 SESSION_KEY = "password_change_required"
 ALWAYS_ALLOWED = ("/mfa/", "/logout/", "/static/", "/i18n/", "/login/", "/favicon.ico")
@@ -32,5 +35,5 @@ class PasswordChangeRequiredMiddleware:
         if user is not None and user.is_authenticated and request.session.get(SESSION_KEY):
             target = reverse("password_change")
             if request.path != target and not request.path.startswith(ALWAYS_ALLOWED):
-                return redirect(target)
+                return redirect_page(request, target)
         return self.get_response(request)

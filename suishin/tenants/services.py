@@ -1,6 +1,7 @@
 """Create organizations, departments and memberships, with their audit entries."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suishin.core.audit import audit_record
@@ -553,7 +554,9 @@ def user_password_temporary_set(*, actor: Actor, user) -> str:
     user.set_password(password)
     user.save(update_fields=["password"])
     TemporaryPassword.objects.update_or_create(  # scoped: a user has one, whichever organization gave it
-        user=user, defaults={"organization": actor.organization, "issued_by": actor.user}
+        # created_at restarts, so that a new one has its full validity (TEMPORARY_PASSWORD_TIMEOUT)
+        user=user,
+        defaults={"organization": actor.organization, "issued_by": actor.user, "created_at": timezone.now()},
     )
     ended = end_sessions_of(user)
     audit_record(
@@ -571,6 +574,33 @@ def password_change_required(user) -> bool:
     from suishin.tenants.models import TemporaryPassword
 
     return TemporaryPassword.objects.filter(user_id=user.pk).exists()  # scoped: the user's own, any organization
+
+
+def _temporary_password_validity():
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    return timedelta(seconds=settings.TEMPORARY_PASSWORD_TIMEOUT)
+
+
+def temporary_password_expired(user) -> bool:
+    """Return whether `user` holds a temporary password issued more than TEMPORARY_PASSWORD_TIMEOUT ago:
+    it no longer logs in (checked at log-in by `LoginForm`) and the admin must issue another."""
+    from suishin.tenants.models import TemporaryPassword
+
+    cutoff = timezone.now() - _temporary_password_validity()
+    return TemporaryPassword.objects.filter(  # scoped: the user's own, any organization
+        user_id=user.pk, created_at__lt=cutoff
+    ).exists()
+
+
+def temporary_password_expiry(user):
+    """Return until when the temporary password `user` holds logs in (None if they hold none)."""
+    from suishin.tenants.models import TemporaryPassword
+
+    issued = TemporaryPassword.objects.filter(user_id=user.pk).values_list("created_at", flat=True).first()  # scoped
+    return issued + _temporary_password_validity() if issued else None
 
 
 def _forget_temporary_password(user) -> None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("users/<int:user_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:user_id>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("users/<int:user_id>/password/", views.user_password_reset, name="user_password_reset"),
+    path("users/<int:user_id>/password/temporary/", views.user_temporary_password, name="user_temporary_password"),
     path("users/<int:user_id>/mfa/", views.user_mfa_reset, name="user_mfa_reset"),
     path("settings/", views.organization_settings, name="organization_settings"),
 ]

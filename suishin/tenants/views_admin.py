@@ -81,18 +81,36 @@ def department_tree_rows(organization) -> list[dict]:
     return rows
 
 
+def subtree_totals(rows: list[dict], counts: dict[int, int]) -> dict[int, int]:
+    """Return {department id: its count plus those of every department under it}, from `rows` in tree
+    order (`department_tree_rows`: each department before those under it) and the direct `counts`."""
+    totals: dict[int, int] = {}
+    for row in reversed(rows):  # those under a department come before it
+        department = row["department"]
+        totals[department.pk] = totals.get(department.pk, 0) + counts.get(department.pk, 0)
+        if department.parent_id is not None:
+            totals[department.parent_id] = totals.get(department.parent_id, 0) + totals[department.pk]
+    return totals
+
+
 @login_required
 @require_safe
 def department_tree(request):
     actor = _require(request, "department.view")
     show_closed = request.GET.get("closed") == "1"
-    rows = department_tree_rows(actor.organization)
-    if not show_closed:
-        rows = [r for r in rows if not r["department"].is_closed]
+    every_row = department_tree_rows(actor.organization)
+    rows = every_row if show_closed else [r for r in every_row if not r["department"].is_closed]
     # Figures other apps register (the staff register's headcount): one query each, whatever the tree.
+    # A department with others under it (a 局) also shows the total over them, summed here from the same counts.
     figures = [(figure.label, figure.counts(actor.organization)) for figure in department_figures]
+    totals = [subtree_totals(every_row, counts) for _label, counts in figures]
+    parents = {row["department"].parent_id for row in every_row}
     for row in rows:
-        row["figures"] = [counts.get(row["department"].pk, 0) for _label, counts in figures]
+        pk = row["department"].pk
+        row["figures"] = [
+            (counts.get(pk, 0), total[pk] if pk in parents else None)
+            for (_label, counts), total in zip(figures, totals, strict=True)
+        ]
     return render(
         request,
         "tenants/admin/department_tree.html",
@@ -380,12 +398,32 @@ def user_password_reset(request, user_id):
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["method"] == PasswordResetForm.TEMPORARY:
             password = services.user_password_temporary_set(actor=actor, user=subject)
-            return render(request, "tenants/admin/temporary_password.html", {"subject": subject, "password": password})
+            # POST/redirect/GET: a refresh of the page that shows it must not issue another one.
+            request.session[SESSION_TEMPORARY_PASSWORD] = {"user_id": subject.pk, "password": password}
+            return redirect("tenants_admin:user_temporary_password", user_id=subject.pk)
         link = services.user_password_reset(actor=actor, user=subject)
         return _show_link(request, subject, link, _("パスワードを再設定しました"))
     status = 400 if request.method == "POST" else 200
     context = {"subject": subject, "form": form}
     return render(request, "tenants/admin/user_password_reset.html", context, status=status)
+
+
+# The temporary password just issued, kept in the admin's session until the page below shows it once.
+SESSION_TEMPORARY_PASSWORD = "temporary_password_to_show"  # noqa: S105 - a session key, not a password
+
+
+@login_required
+@require_safe
+def user_temporary_password(request, user_id):
+    """Show, once, the temporary password just issued for the user; later visits say it cannot be shown again."""
+    actor = require_actor(request)
+    subject = access_user(actor, user_id)  # another town's user is a 404 whatever the role
+    _check(actor, "user.manage")
+    issued = request.session.pop(SESSION_TEMPORARY_PASSWORD, None) or {}
+    password = issued.get("password") if issued.get("user_id") == subject.pk else None
+    expires = services.temporary_password_expiry(subject) if password else None
+    context = {"subject": subject, "password": password, "expires": expires}
+    return render(request, "tenants/admin/temporary_password.html", context)
 
 
 @login_required
@@ -504,7 +542,22 @@ def password_set(request, uidb64, token):
 
 
 class OwnPasswordChangeForm(CleanTextMixin, PasswordChangeForm):
-    """Django's change form: the current password, then the new one twice (AUTH_PASSWORD_VALIDATORS)."""
+    """Django's change form: the current password, then the new one twice (AUTH_PASSWORD_VALIDATORS).
+
+    With `temporary` (the user holds a temporary password), the new password must differ from it:
+    Django's form would accept the same one, which would leave the admin knowing the user's password.
+    """
+
+    def __init__(self, user, *args, temporary: bool = False, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.temporary = temporary
+
+    def clean(self):
+        cleaned = super().clean()
+        current, new = self.cleaned_data.get("old_password"), self.cleaned_data.get("new_password1")
+        if self.temporary and current and new and new == current:  # old_password was checked: it is the current one
+            self.add_error("new_password1", _("仮パスワードとは別のパスワードを入力してください。"))
+        return cleaned
 
 
 @login_required
@@ -513,7 +566,9 @@ def password_change(request):
     from .password_change import SESSION_KEY
 
     required = bool(request.session.get(SESSION_KEY))
-    form = OwnPasswordChangeForm(request.user, request.POST or None)
+    posted = request.method == "POST"
+    temporary = posted and services.password_change_required(request.user)  # the holder, whatever the session says
+    form = OwnPasswordChangeForm(request.user, request.POST if posted else None, temporary=temporary)
     if request.method == "POST" and form.is_valid():
         user = services.user_password_change(actor=request.actor, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)  # this session stays logged in; the user's others end

@@ -91,6 +91,51 @@ def test_a_rank_people_hold_cannot_be_deleted(client, cast):
     assert not AuditLog.objects.filter(verb="staff.rank_delete").exists()
 
 
+def test_a_rank_held_only_by_people_who_left_cannot_be_deleted(client, cast):
+    r = ranks(cast.town)
+    for i in range(2):
+        Person.objects.create(
+            organization=cast.town.organization,
+            name=f"退職{i}",
+            staff_number=f"x{i}",
+            rank=r["主事"],
+            left_on="2024-03-31",
+        )
+    client.force_login(cast.town.users["admin"])
+    rows = client.get(reverse("staff:rank_list")).content.decode()
+    row = rows[rows.index(f'id="rank-{r["主事"].pk}"') :]
+    assert '<td class="num">0（ほかに退職者2人）</td>' in row[: row.index("</tr>")], "current holders, then leavers"
+    url = reverse("staff:rank_delete", args=[r["主事"].pk])
+    message = "主事は退職者2人の記録に残っているため削除できません。名前や序列は変えられます。"
+    page = client.get(url).content.decode()
+    assert message in page and "削除する</button>" not in page, "the confirmation page says so, with no button"
+    assert message in client.post(url, follow=True).content.decode()
+    with pytest.raises(ValidationError, match="退職者2人の記録に残っている"):
+        rank_delete(actor=cast.town.actor("admin"), rank=r["主事"])
+    assert Rank.objects.filter(pk=r["主事"].pk).exists()
+    assert not AuditLog.objects.filter(verb="staff.rank_delete").exists()
+
+
+def test_current_and_left_holders_are_counted_together_and_told_apart(client, cast):
+    r = ranks(cast.town)
+    organization = cast.town.organization
+    Person.objects.create(organization=organization, name="職員", staff_number="1", rank=r["主事"])
+    for i in range(2):
+        Person.objects.create(
+            organization=organization, name=f"退職{i}", staff_number=f"x{i}", rank=r["主事"], left_on="2024-03-31"
+        )
+    Person.objects.create(organization=cast.other.organization, name="他町", staff_number="y")
+    client.force_login(cast.town.users["admin"])
+    rows = client.get(reverse("staff:rank_list")).content.decode()
+    row = rows[rows.index(f'id="rank-{r["主事"].pk}"') :]
+    assert '<td class="num">1（ほかに退職者2人）</td>' in row[: row.index("</tr>")]
+    other = rows[rows.index(f'id="rank-{r["主任"].pk}"') :]
+    assert '<td class="num">0</td>' in other[: other.index("</tr>")], "no leavers: the count alone"
+    response = client.post(reverse("staff:rank_delete", args=[r["主事"].pk]), follow=True)
+    assert "主事の職員が3人（退職者2人を含む）いるため削除できません。" in response.content.decode()
+    assert Rank.objects.filter(pk=r["主事"].pk).exists()
+
+
 def test_a_rank_named_in_the_history_cannot_be_deleted(cast):
     r = ranks(cast.town)
     person = Person.objects.create(organization=cast.town.organization, name="職員", staff_number="1")

@@ -21,6 +21,7 @@ CASES = {
     "tenants_admin:user_deactivate": Case("user", set(), ADMIN),
     "tenants_admin:user_reactivate": Case("user", set(), ADMIN),
     "tenants_admin:user_password_reset": Case("user", ADMIN, ADMIN),
+    "tenants_admin:user_temporary_password": Case("user", ADMIN, set()),
     "tenants_admin:user_mfa_reset": Case("user", ADMIN, ADMIN),
     "tenants_admin:organization_settings": Case(None, ADMIN, ADMIN),
     # One's own password: every signed-in user (its tests: suishin/tenants/tests/test_temporary_password.py).

@@ -62,3 +62,36 @@ def test_the_tree_costs_the_same_queries_for_a_small_and_a_large_tree(client, ca
     assert page.status_code == 200 and "第20局9課" in page.content.decode()
     with django_assert_num_queries(len(small)):
         client.get(url + "?closed=1")
+
+
+def test_a_bureau_shows_its_own_staff_and_the_total_with_those_under_it(client, cast):
+    town = cast.town
+    organization = town.organization
+    bureau = Department.objects.create(organization=organization, code="K", name="健康局")
+    section = Department.objects.create(organization=organization, code="K1", name="健康局保健課", parent=bureau)
+    unit = Department.objects.create(organization=organization, code="K11", name="健康局保健課予防係", parent=section)
+    empty = Department.objects.create(organization=organization, code="K2", name="健康局空課", parent=bureau)
+    closed = Department.objects.create(
+        organization=organization, code="K3", name="健康局旧課", parent=bureau, closed_on=dt.date(2024, 3, 31)
+    )
+    for department, n in ((bureau, 2), (section, 3), (unit, 4), (closed, 1)):
+        Person.objects.bulk_create(
+            Person(
+                organization=organization,
+                name=f"{department.code}職員{i}",
+                staff_number=f"{department.code}-{i}",
+                department=department,
+            )
+            for i in range(n)
+        )
+    Person.objects.create(
+        organization=organization, name="退職", staff_number="x", department=unit, left_on=dt.date(2024, 3, 31)
+    )
+    client.force_login(town.users["secretariat"])
+    page = client.get(reverse("tenants_admin:department_tree")).content.decode()
+    assert "配下を含め" in page
+    assert '<td class="num">2（配下を含め 10）</td>' in cells_of(page, "健康局</th>"), "2 + 3 + 4 + the closed 1"
+    assert '<td class="num">3（配下を含め 7）</td>' in cells_of(page, section.name + "</th>")
+    assert '<td class="num">4</td>' in cells_of(page, unit.name), "nothing under it: the count alone"
+    assert '<td class="num">0</td>' in cells_of(page, empty.name)
+    assert '<td class="num">0</td>' in cells_of(page, town.departments[0].name)

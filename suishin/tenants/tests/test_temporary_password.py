@@ -1,6 +1,7 @@
 """The admin's temporary password: generated, shown once, never logged; the user logs in with it and can
 do nothing but change it (the second factor still asked first where the role requires it)."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from suishin.core.models import AuditLog
@@ -24,11 +26,15 @@ User = get_user_model()
 NEW = "my-own-good-pass"
 
 
-def issue(client, cast, subject):
-    client.force_login(cast.town.users["admin"])
+def issue(client, cast, subject, admin=None):
+    """Issue a temporary password as the admin and read it from the page it is shown on once (POST, then GET)."""
+    client.force_login(admin or cast.town.users["admin"])
     response = client.post(reverse("tenants_admin:user_password_reset", args=[subject.pk]), {"method": "temporary"})
-    assert response.status_code == 200
-    return re.search(r'id="temporary-password" type="text" readonly value="([^"]+)"', response.content.decode())[1]
+    shown = reverse("tenants_admin:user_temporary_password", args=[subject.pk])
+    assert response.status_code == 302 and response["Location"] == shown
+    page = client.get(shown)
+    assert page.status_code == 200
+    return re.search(r'id="temporary-password" type="text" readonly value="([^"]+)"', page.content.decode())[1]
 
 
 def test_a_temporary_password_is_random_readable_and_valid():
@@ -94,9 +100,7 @@ def test_the_second_factor_stays_required_and_comes_first(client, cast):
     second = User.objects.create_user(username="admin2", password="x-unused-pass")
     Membership.objects.create(organization=cast.town.organization, user=second, role=Role.ADMIN)
     TOTPDevice.objects.create(user=second, name="authenticator", confirmed=True)
-    client.force_login(second)
-    response = client.post(reverse("tenants_admin:user_password_reset", args=[admin.pk]), {"method": "temporary"})
-    password = re.search(r'readonly value="([^"]+)"', response.content.decode()).group(1)
+    password = issue(client, cast, admin, admin=second)
     user = Client()
     user.post(reverse("login"), {"username": admin.username, "password": password})
     for url in (reverse("home"), reverse("password_change")):
@@ -148,3 +152,102 @@ def test_only_the_admin_issues_one(client, cast):
     url = reverse("tenants_admin:user_password_reset", args=[cast.town.users["staff"].pk])
     assert client.post(url, {"method": "temporary"}).status_code == 403
     assert not TemporaryPassword.objects.exists()
+
+
+def log_in_with_it(cast, client, subject):
+    password = issue(client, cast, subject)
+    user = Client()
+    response = user.post(reverse("login"), {"username": subject.username, "password": password})
+    assert response.status_code == 302
+    return user, password
+
+
+def test_the_new_password_must_differ_from_the_temporary_one(client, cast):
+    staff = cast.town.users["staff"]
+    user, password = log_in_with_it(cast, client, staff)
+    change = reverse("password_change")
+    response = user.post(change, {"old_password": password, "new_password1": password, "new_password2": password})
+    assert response.status_code == 400
+    assert response.context["form"].errors["new_password1"] == ["仮パスワードとは別のパスワードを入力してください。"]
+    assert "仮パスワードとは別のパスワードを入力してください。" in response.content.decode()
+    assert TemporaryPassword.objects.filter(user=staff).exists(), "still to be changed"
+    assert user.get(reverse("home"))["Location"] == change
+
+
+def test_an_expired_temporary_password_does_not_log_in(client, cast, settings):
+    staff = cast.town.users["staff"]
+    password = issue(client, cast, staff)
+    issued = TemporaryPassword.objects.get(user=staff)
+    just_valid = timezone.now() - dt.timedelta(seconds=settings.TEMPORARY_PASSWORD_TIMEOUT - 60)
+    TemporaryPassword.objects.filter(pk=issued.pk).update(created_at=just_valid)
+    user = Client()
+    assert user.post(reverse("login"), {"username": staff.username, "password": password}).status_code == 302
+    user.post(reverse("logout"))
+
+    expired = timezone.now() - dt.timedelta(seconds=settings.TEMPORARY_PASSWORD_TIMEOUT + 60)
+    TemporaryPassword.objects.filter(pk=issued.pk).update(created_at=expired)
+    user = Client()
+    response = user.post(reverse("login"), {"username": staff.username, "password": password})
+    assert response.status_code == 200, "the login page again"
+    wrong = Client().post(reverse("login"), {"username": staff.username, "password": "not-the-password"})
+    assert response.context["form"].non_field_errors() == wrong.context["form"].non_field_errors(), "as a wrong one"
+    assert user.get(reverse("home")).status_code == 302 and "_auth_user_id" not in user.session
+
+    # The admin issues another: it has its full validity.
+    password = issue(client, cast, staff)
+    assert TemporaryPassword.objects.get(user=staff).created_at > timezone.now() - dt.timedelta(minutes=1)
+    assert Client().post(reverse("login"), {"username": staff.username, "password": password}).status_code == 302
+
+
+def test_the_default_validity_is_seven_days():
+    from config.settings import base
+
+    assert base.TEMPORARY_PASSWORD_TIMEOUT == 7 * 24 * 60 * 60
+
+
+def test_the_page_shows_it_once_and_a_refresh_issues_no_other(client, cast):
+    staff = cast.town.users["staff"]
+    password = issue(client, cast, staff)
+    shown = reverse("tenants_admin:user_temporary_password", args=[staff.pk])
+    again = client.get(shown)
+    text = again.content.decode()
+    assert again.status_code == 200 and "仮パスワードはもう表示できません" in text
+    assert password not in text and 'id="temporary-password"' not in text
+    assert AuditLog.objects.filter(verb="user.password_temporary_set").count() == 1, "nothing issued by the GET"
+    staff.refresh_from_db()
+    assert staff.check_password(password), "the one shown is still the one that works"
+    assert "temporary_password_to_show" not in client.session, "no longer kept in the admin's session"
+
+
+def test_the_page_of_another_user_does_not_show_it(client, cast):
+    staff, council = cast.town.users["staff"], cast.town.users["council"]
+    client.force_login(cast.town.users["admin"])
+    client.post(reverse("tenants_admin:user_password_reset", args=[staff.pk]), {"method": "temporary"})
+    page = client.get(reverse("tenants_admin:user_temporary_password", args=[council.pk])).content.decode()
+    assert 'id="temporary-password"' not in page and "仮パスワードはもう表示できません" in page
+
+
+def test_the_shown_page_gives_the_expiry(client, cast):
+    client.force_login(cast.town.users["admin"])
+    staff = cast.town.users["staff"]
+    client.post(reverse("tenants_admin:user_password_reset", args=[staff.pk]), {"method": "temporary"})
+    page = client.get(reverse("tenants_admin:user_temporary_password", args=[staff.pk])).content.decode()
+    assert "この仮パスワードでログインできるのは" in page
+
+
+def test_htmx_requests_are_sent_to_the_change_page_as_a_whole(client, cast):
+    user, _password = log_in_with_it(cast, client, cast.town.users["staff"])
+    response = user.get(reverse("home"), headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("password_change")
+    assert "Location" not in response
+    assert user.get(reverse("home")).status_code == 302, "an ordinary request is still redirected"
+
+
+def test_htmx_requests_are_sent_to_the_second_factor_as_a_whole(client, cast):
+    admin = cast.town.users["admin"]
+    TOTPDevice.objects.create(user=admin, name="authenticator", confirmed=True)
+    client.post(reverse("login"), {"username": admin.username, "password": PASSWORD})
+    response = client.get(reverse("home"), headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("accounts:mfa_verify")
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_verify")
