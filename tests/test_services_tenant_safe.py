@@ -21,7 +21,7 @@ import suishin
 from suishin.core.models import AuditLog
 from suishin.core.service import SERVICES
 from suishin.notices.models import MailPreference, Notice
-from suishin.plans.models import Goal, Measure, Plan, PlanRevision, PlanItem, RoadmapEntry
+from suishin.plans.models import Goal, Measure, Plan, PlanItem, PlanRevision, RoadmapEntry
 from suishin.reorganisation.spreadsheets import DraftImport
 from suishin.tabular.tables import TableImport
 from suishin.tabular.uploads import read_xlsx_grid

@@ -599,7 +599,11 @@ def temporary_password_expiry(user):
     """Return until when the temporary password `user` holds logs in (None if they hold none)."""
     from suishin.tenants.models import TemporaryPassword
 
-    issued = TemporaryPassword.objects.filter(user_id=user.pk).values_list("created_at", flat=True).first()  # scoped
+    issued = (
+        TemporaryPassword.objects.filter(user_id=user.pk)  # scoped: the user's own, any organization
+        .values_list("created_at", flat=True)
+        .first()
+    )
     return issued + _temporary_password_validity() if issued else None
 
 
