@@ -1,4 +1,4 @@
-"""The DX plan (計画), its goals, priority areas, measures, roadmap (工程表) and revisions (改定)."""
+"""The DX plan (計画), its levels and items, goals, measures, roadmap (工程表) and revisions (改定)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -81,7 +81,7 @@ def plan_create(*, actor: Actor, structure: dict, based_on: Plan | None = None) 
 
 @service
 def plan_roll_over(*, actor: Actor, plan: Plan, title: str, start_fy: int, end_fy: int) -> Plan:
-    """Start the next plan from `plan`: its goals, priority areas, measures, owners and spans, carried into
+    """Start the next plan from `plan`: its goals, levels and items, measures, owners and spans, carried into
     start_fy..end_fy where they overlap; the new plan keeps the report of what was carried and what not."""
     require_plan_editor(actor, "plan.roll_over", plan)
     structure = plan_snapshot(plan) | {"title": title, "start_fy": start_fy, "end_fy": end_fy}
@@ -263,7 +263,7 @@ def plan_update(*, actor: Actor, plan: Plan, version: int, data: dict) -> Plan:
     return plan
 
 
-# --- goals and priority areas -----------------------------------------------------------------
+# --- goals ----------------------------------------------------------------------------------
 
 
 def _set_goal_items(goal: Goal, items) -> list[int]:
