@@ -12,6 +12,11 @@ changes nothing: `roadmap_import.roadmap_import_apply` applies a problem-free im
 The import resolves each row's level cells top down into items (`_ItemResolver`: by label, else by
 number then renamed, else by title then renumbered, else a new item) and its measure by ID, else by its
 number under its item, else as a new measure.
+
+A plan of one level also takes a file of the layout before levels (`previous_roadmap_table`: 施策番号,
+重点取組事項, 施策, 担当課, the years, 参考・備考; no ID, no 段階), exported before the plans had levels and
+edited since: its rows are resolved the same way into the same structures, each measure found by its
+number (under its item, else anywhere in the plan), its 段階 left as the plan has it.
 """
 
 import bisect
@@ -26,7 +31,7 @@ from openpyxl.styles import Alignment, PatternFill
 from suishin.core.import_problems import ImportProblem, quoted
 from suishin.core.spreadsheets import cell_text
 from suishin.core.wareki import WarekiError, fiscal_year_label, parse_fiscal_year, wareki_fiscal_year
-from suishin.tabular.columns import ChoiceColumn, LookupColumn, TextColumn, text_of
+from suishin.tabular.columns import ChoiceColumn, LookupColumn, TextColumn, headers_in_every_language, text_of
 from suishin.tabular.tables import (
     ColumnGroup,
     GroupReader,
@@ -107,6 +112,32 @@ class RoadmapColumns:
 
 def roadmap_columns(plan: Plan) -> RoadmapColumns:
     return RoadmapColumns(plan.depth)
+
+
+class PreviousRoadmapColumns:
+    """Where each column sits in a 工程表 of the layout before levels (施策番号 | 重点取組事項 | 施策 | 担当課 |
+    years | 参考・備考): no ID, no 段階, one level."""
+
+    id = None
+    stage = None
+    number = 1
+    title = 3
+    departments = 4
+    first_year = 5
+    depth = 1
+
+    def level(self, level: int) -> int:
+        return 2
+
+
+PREVIOUS_COLUMNS = PreviousRoadmapColumns()
+# The headers of that layout, before the years (as it wrote them, in any configured language).
+PREVIOUS_HEADERS = (
+    gettext_lazy("施策番号"),
+    gettext_lazy("重点取組事項"),
+    gettext_lazy("施策"),
+    gettext_lazy("担当課"),
+)
 
 
 def split_label(text: str) -> tuple[str, str]:
@@ -300,6 +331,57 @@ def roadmap_table(plan: Plan) -> Table:
     )
 
 
+def previous_roadmap_table(plan: Plan) -> Table:
+    """Return the 工程表's declaration in the layout before levels, for reading a file of that layout back into
+    a plan of one level: its one level is the 重点取組事項 column, its measures found by 施策番号."""
+    (level_name,) = plan.level_names
+    return Table(
+        name="工程表",
+        title=lambda context: f"{plan.title} 工程表",
+        one_row_per_key=False,  # a measure's lanes share its number: grouped in `_resolve_rows`
+        check_rows=_resolve_rows,
+        parts=(
+            TextColumn(key="number", header=PREVIOUS_HEADERS[0], max_length=MEASURE_NUMBER_LENGTH),
+            TextColumn(
+                key="level1",
+                header=PREVIOUS_HEADERS[1],
+                required=True,
+                required_message=_("%(level)sを入力してください。") % {"level": level_name},
+                max_length=ITEM_NUMBER_LENGTH + 1 + ITEM_TITLE_LENGTH,
+            ),
+            TextColumn(
+                key="title",
+                header=PREVIOUS_HEADERS[2],
+                label=gettext_lazy("施策名"),
+                required=True,
+                max_length=Measure._meta.get_field("title").max_length,
+                too_long=gettext_lazy("%(label)sが長すぎます（%(n)s文字以内）。"),
+            ),
+            DepartmentColumn(key="departments", header=PREVIOUS_HEADERS[3], by="name", many=True),
+            RoadmapYears(plan),
+            TextColumn(key="note", header=gettext_lazy("参考・備考")),
+        ),
+    )
+
+
+def is_previous_layout(plan: Plan, grid: SheetGrid) -> bool:
+    """Whether the sheet's header row is exactly the layout before levels for the plan's years: 施策番号,
+    重点取組事項, 施策, 担当課, one column per fiscal year of the plan in order, 参考・備考."""
+    headers = [text_of(grid.value(HEADER_ROW, column)) for column in range(1, len(PREVIOUS_HEADERS) + 1)]
+    if any(text not in headers_in_every_language(name) for text, name in zip(headers, PREVIOUS_HEADERS, strict=True)):
+        return False
+    first_year = PREVIOUS_COLUMNS.first_year
+    for offset, year in enumerate(plan.fiscal_years):
+        try:
+            found = parse_fiscal_year(text_of(grid.value(HEADER_ROW, first_year + offset)).replace("\n", ""))
+        except WarekiError:
+            return False
+        if found != year:
+            return False
+    note = text_of(grid.value(HEADER_ROW, first_year + len(plan.fiscal_years)))
+    return note in headers_in_every_language(gettext_lazy("参考・備考"))
+
+
 @dataclass(slots=True)
 class _Span:
     id: int
@@ -444,6 +526,7 @@ class _PlanState:
 
     items: dict[int, tuple]  # pk → (parent_id, level, number, title, position)
     measures: dict[int, tuple]  # pk → (item_id, number)
+    stages: dict[int, str] = field(default_factory=dict)  # pk → 段階, kept by a file without the column
 
     @classmethod
     def load(cls, plan: Plan) -> "_PlanState":
@@ -455,13 +538,12 @@ class _PlanState:
             .order_by("level", "position", "id")
             .values_list("pk", "parent_id", "level", "number", "title", "position")
         }
-        measures = {
-            pk: (item_id, number)
-            for pk, item_id, number in Measure.objects.for_organization(own)
-            .filter(plan=plan)
-            .values_list("pk", "item_id", "number")
-        }
-        return cls(items, measures)
+        measures, stages = {}, {}
+        for pk, item_id, number, stage in (
+            Measure.objects.for_organization(own).filter(plan=plan).values_list("pk", "item_id", "number", "stage")
+        ):
+            measures[pk], stages[pk] = (item_id, number), stage
+        return cls(items, measures, stages)
 
 
 def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapImport:
@@ -471,10 +553,20 @@ def parse_roadmap_sheet(plan: Plan, sheet: SheetGrid, progress=None) -> RoadmapI
     `progress`, if given, is called now and then with the share of rows read (0.0–1.0). However many
     problems the sheet has, the first MAX_PROBLEMS are kept and the others counted (core/import_problems.py).
     """
+    table, columns = roadmap_table(plan), roadmap_columns(plan)
+    if is_previous_layout(plan, sheet):
+        if plan.depth != 1:
+            message = _(
+                "この工程表は計画に階層ができる前の様式（施策番号・重点取組事項・施策・担当課…）で、"
+                "この様式で取り込めるのは階層が一つの計画だけです。"
+                "この計画の工程表をダウンロードし直し、その様式に入力してください。"
+            )
+            return RoadmapImport([], [ImportProblem(HEADER_ROW, None, message)], 1)
+        table, columns = previous_roadmap_table(plan), PREVIOUS_COLUMNS
     state = _PlanState.load(plan)
     # The organization as an id: lookups narrow by it, no query.
-    context = {"plan": plan, "organization": plan.organization_id, "state": state}
-    parsed = parse_table(roadmap_table(plan), sheet, context, progress=progress)
+    context = {"plan": plan, "organization": plan.organization_id, "state": state, "columns": columns}
+    parsed = parse_table(table, sheet, context, progress=progress)
     items, measures = parsed.result or ([], [])
     return RoadmapImport(measures, parsed.problems, parsed.problem_count, items)
 
@@ -484,8 +576,10 @@ class _ItemResolver:
     the child with the text's leading number, renamed; else the child with its title, renumbered; else a new
     item numbered as written. Each item may be named one way only in a file."""
 
-    def __init__(self, plan: Plan, state: _PlanState, problem):
-        self.plan, self.problem = plan, problem
+    def __init__(self, plan: Plan, state: _PlanState, problem, keep_numbers: bool = False):
+        # keep_numbers: a cell without a number found by its title leaves the item's number (the layout before
+        # levels wrote titles alone).
+        self.plan, self.problem, self.keep_numbers = plan, problem, keep_numbers
         self.nodes: dict[int, ImportedItem] = {}
         self.by_label: dict[tuple, int] = {}
         self.by_number: dict[tuple, int] = {}
@@ -518,7 +612,8 @@ class _ItemResolver:
             # 柱2 is ② is 柱1 renumbered (two items swapping numbers), not 柱2 renamed.
             if by_title is not None and self.nodes[by_title].text is None:
                 key = by_title
-                self.nodes[key].number = number  # renumbered
+                if number or not self.keep_numbers:
+                    self.nodes[key].number = number  # renumbered
             elif by_number is not None and self.nodes[by_number].text is None:
                 key = by_number
                 self.nodes[key].title = title  # renamed
@@ -585,12 +680,22 @@ class _ItemResolver:
 
 def _resolve_rows(rows: list[TableRow], problem, context: dict):
     """Resolve the rows into items and measures: rows of one measure (by ID, or by number under one item) are
-    its lanes. Return (the new and changed items, the measures)."""
+    its lanes. Return (the new and changed items, the measures).
+
+    A file of the layout before levels (`context["columns"]` is PREVIOUS_COLUMNS) has no ID: a number names a
+    measure of the plan (under the row's item, else anywhere in the plan: moved), and an unknown one is
+    refused as it was then; with no 段階 column, a measure keeps its stage and a new one has none."""
     plan, state = context["plan"], context["state"]
-    columns = roadmap_columns(plan)
+    columns = context.get("columns") or roadmap_columns(plan)
+    previous = columns.id is None
     keys = level_keys(plan.depth)
-    resolver = _ItemResolver(plan, state, problem)
+    resolver = _ItemResolver(plan, state, problem, keep_numbers=previous)
     by_path = {(item_id, number): pk for pk, (item_id, number) in state.measures.items() if number}
+    by_number: dict[str, list[int]] = {}
+    if previous:
+        for pk, (_item_id, number) in state.measures.items():
+            if number:
+                by_number.setdefault(number, []).append(pk)
     groups: dict[tuple, ImportedMeasure] = {}
     measures: list[ImportedMeasure] = []
     what = "・".join([leaf_label(plan), *plan.level_names])
@@ -604,22 +709,49 @@ def _resolve_rows(rows: list[TableRow], problem, context: dict):
         number, title = values["number"] or "", values["title"] or ""
         spans = [ImportedSpan(*span) for span in values["spans"]]
         note = values["note"] or ""
-        pk = values["id"] if "id" not in parsed.failed else None
+        pk = values.get("id") if "id" not in parsed.failed else None
         if pk is None and number and (item_key is None or item_key > 0):
             pk = by_path.get((item_key, number))
+        if previous and pk is None and number:
+            if "number" in parsed.failed:
+                continue  # a number too long, reported by its column
+            found = by_number.get(number, [])
+            if len(found) != 1:
+                if found:
+                    message = _(
+                        "施策番号「%(text)s」の施策がこの計画に%(n)s件あり、どれか決まりません。"
+                        "%(level)sをその施策のものにしてください。"
+                    ) % {"text": quoted(number), "n": len(found), "level": plan.level_names[0]}
+                else:
+                    message = _(
+                        "施策番号「%(text)s」はこの計画にありません。新しい施策は番号を空欄にしてください。"
+                    ) % {"text": quoted(number)}
+                problem(row, columns.number, message)
+                continue
+            pk = found[0]
+        if "stage" in values:
+            stage = values["stage"] or ""
+        else:  # no 段階 column: a measure keeps its stage, a new one has none
+            stage = state.stages.get(pk, "") if pk is not None else ""
         group = ("measure", pk) if pk is not None else ("path", item_key, number or None, None if number else title)
         existing = groups.get(group)
         if existing is None:
             owners = values["departments"]
             if OWNERS_FIELD.required and not owners and "departments" not in parsed.failed:
                 problem(row, columns.departments, str(OWNERS_FIELD.error_messages["required"]))
-            imported = ImportedMeasure(row, pk, item_key, number, title, owners, values["stage"] or "", note, spans)
+            imported = ImportedMeasure(row, pk, item_key, number, title, owners, stage, note, spans)
             groups[group] = imported
             measures.append(imported)
             continue
         if (existing.item_key, existing.title, existing.number) != (item_key, title, number):
             # Rows of one measure are its lanes; another 施策名 or item makes it a second measure where one is.
-            if values["id"] is not None and "id" not in parsed.failed:
+            if previous:
+                message = _(
+                    "施策番号「%(number)s」が重複しています（%(first)s行目の施策と施策名・重点取組事項が違います）。"
+                    "同じ施策の工程を複数の行に書くときは、施策番号・重点取組事項・施策名をそろえてください。"
+                ) % {"number": quoted(number), "first": existing.row}
+                problem(row, columns.number, message)
+            elif values["id"] is not None and "id" not in parsed.failed:
                 message = _(
                     "ID「%(id)s」の施策が%(first)s行目にもあり、%(what)s・施策番号が違います。"
                     "同じ施策の工程を複数の行に書くときは、これらをそろえてください。"
@@ -635,14 +767,13 @@ def _resolve_rows(rows: list[TableRow], problem, context: dict):
         if note and not existing.note:
             existing.note = note
     resolver.check_titles()
-    _check_paths(plan, state, resolver, measures, problem)
+    _check_paths(state, resolver, measures, problem, columns)
     return resolver.touched(), measures
 
 
-def _check_paths(plan: Plan, state: _PlanState, resolver: _ItemResolver, measures: list, problem) -> None:
+def _check_paths(state: _PlanState, resolver: _ItemResolver, measures: list, problem, columns) -> None:
     """Refuse numbers taken twice as a full path once the file is applied; propose numbers for new measures
-    left without one (numbering.py, in the style of their siblings)."""
-    columns = roadmap_columns(plan)
+    left without one (numbering.py, in the style of their siblings). `columns`: where the file's columns sit."""
     items = {
         key: Numbered(key, node.parent_key, node.number, node.level, node.position)
         for key, node in resolver.nodes.items()
@@ -672,7 +803,7 @@ def _check_paths(plan: Plan, state: _PlanState, resolver: _ItemResolver, measure
             imported.number = numbers.propose_measure(imported.item_key)
 
 
-def _report_taken(path: tuple, found: list, anew: set, columns: RoadmapColumns, problem) -> None:
+def _report_taken(path: tuple, found: list, anew: set, columns, problem) -> None:
     """Report a full path held twice at each row of the file that places a holder anew (or, when none
     does, an ancestor renumbered, at the first row that holds it)."""
     in_file = [holder for holder in found if holder is not None and holder.row is not None]
