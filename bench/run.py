@@ -133,7 +133,7 @@ LEVELS_ORDER = "today's, 4 levels, 4 levels, today's"
 def levels_scenario(town, cookie, seconds: int | None = None) -> dict:
     """Return the rate (req/s) of today's 工程表 page (1 level of items + 80 measures) and of the 4-level
     page (3 levels of items + the same 80 measures), each measured twice in turn so that drift cancels out."""
-    from bench.scenarios import LEVELS_PAGES, PAGES
+    from bench.scenarios import LEVELS_PAGES, LEVELS_TARGET, PAGES
 
     seconds = seconds or GROWTH_SECONDS
     by_name = {s.name: s for s in PAGES}
@@ -146,20 +146,24 @@ def levels_scenario(town, cookie, seconds: int | None = None) -> dict:
         if result["non2xx"] + result["errors"]:
             raise SystemExit(f"{url}: {result['non2xx'] + result['errors']} errors")
         rates[url].append(result["requests"] / (result["duration_us"] / 1e6))
-    result = {"base_rps": statistics.mean(rates[base]), "leveled_rps": statistics.mean(rates[leveled])}
+    # The target travels with the result: the parent process that writes the table has no Django to import it.
+    result = {
+        "base_rps": statistics.mean(rates[base]),
+        "leveled_rps": statistics.mean(rates[leveled]),
+        "target": LEVELS_TARGET,
+    }
     result["ratio"] = result["leveled_rps"] / result["base_rps"]
     print(f"  工程表 4 levels ÷ today's: {result['ratio']:.2f}", file=sys.stderr)
     return result
 
 
 def levels_line(size, levels: dict) -> str:
-    from bench.scenarios import LEVELS_TARGET
-
-    verdict = "met" if levels["ratio"] >= LEVELS_TARGET else "NOT met"
+    target = levels["target"]
+    verdict = "met" if levels["ratio"] >= target else "NOT met"
     return (
         f"- {size}: 工程表 of 4 levels (柱 → 大項目 → 中項目 → 80 個別項目) {levels['leveled_rps']:.1f} req/s against "
         f"today's shape (重点取組事項 → 80 施策) {levels['base_rps']:.1f} req/s: {levels['ratio']:.2f}× "
-        f"(target ≥ {LEVELS_TARGET}×: {verdict}; runs in turn {LEVELS_ORDER})"
+        f"(target ≥ {target}×: {verdict}; runs in turn {LEVELS_ORDER})"
     )
 
 

@@ -144,3 +144,19 @@ def test_table_prints_the_login_burst():
     table = render({1: phase})
     assert "log-in burst of 300 from 16 connections: 42.0 log-ins/s, 0 errors" in table
     assert "peak RSS of one worker during it 96 MB" in table
+
+
+def test_the_levels_line_is_written_by_the_parent_process_without_django():
+    """bench/run.py writes its table in the parent process, which has neither Django nor `bench` on its path."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import run; print(run.levels_line(1, {'ratio': 0.98, 'leveled_rps': 154.7, 'base_rps': 159.9, 'target': 0.8}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root / "bench", capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "0.98×" in out.stdout and "met" in out.stdout
