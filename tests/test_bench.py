@@ -156,7 +156,7 @@ def test_the_levels_line_is_written_by_the_parent_process_without_django():
     code = (
         "import run; print(run.levels_line(1, {'ratio': 0.98, 'leveled_rps': 154.7, 'base_rps': 159.9, 'target': 0.8}))"
     )
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", code], cwd=root / "bench", capture_output=True, text=True, check=True, timeout=60
     )
     assert "0.98×" in out.stdout and "met" in out.stdout
