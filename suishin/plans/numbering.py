@@ -157,6 +157,9 @@ class PlanNumbers:
         count = self.taken_paths[path] - (1 if own_path == path else 0)
         return count <= 0
 
+    def repeated_paths(self) -> frozenset:
+        return frozenset(self.duplicate_paths())
+
     def duplicate_paths(self) -> list[tuple[str, ...]]:
         """The full paths that name more than one item or measure (none, in a consistent plan)."""
         return sorted(path for path, count in self.taken_paths.items() if count > 1)
@@ -247,10 +250,11 @@ def lock_plan_numbers(plan: Plan) -> None:
     Plan.objects.for_organization(plan.organization_id).select_for_update().filter(pk=plan.pk).first()
 
 
-def check_no_repeated_paths(plan: Plan, field: str = "number") -> None:
+def check_no_repeated_paths(plan: Plan, field: str = "number", already: frozenset = frozenset()) -> None:
     """Refuse (and so roll back) a write after which a full path names two things: an item's new number or
-    place changes the paths of everything below it."""
-    repeated = PlanNumbers.for_plan(plan).duplicate_paths()
+    place changes the paths of everything below it. Paths that repeated before the write (`already`: data of
+    an older version) do not stop a write that did not make them."""
+    repeated = [path for path in PlanNumbers.for_plan(plan).duplicate_paths() if path not in already]
     if repeated:
         raise ValidationError(
             {field: _("番号「%(number)s」が重複します。") % {"number": path_text(repeated[0])}}, code="number_taken"

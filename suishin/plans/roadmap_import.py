@@ -40,6 +40,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
     if imported.problems:
         raise ValueError("an import with problems is never applied")
     lock_plan_numbers(plan)  # numbers checked when the file was read stay free until this transaction ends
+    repeated_before = PlanNumbers.for_plan(plan).repeated_paths()  # an older version's data, if any
     organization_id = plan.organization_id
     item_ids = _write_items(plan, imported)
     existing = {
@@ -121,7 +122,7 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
         "items_created": items_created,
         "items_renamed": len(imported.items) - items_created,
     }
-    if PlanNumbers.for_plan(plan).duplicate_paths():
+    if PlanNumbers.for_plan(plan).repeated_paths() - repeated_before:
         # Someone numbered an item or measure the same way between the read and now: nothing is kept.
         raise StaleImport("a number of the import has been taken since the file was read")
     audit_record(actor=actor.user, organization=plan.organization, verb="roadmap.import", target=plan, data=summary)

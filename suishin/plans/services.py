@@ -456,6 +456,8 @@ def plan_item_update(
         fields.append("parent")
     lock_plan_numbers(item.plan)
     _check_item_text(item.plan, parent if moved else item.parent, title, number, item)
+    renumbered = moved or number != before["number"]
+    repeated_before = PlanNumbers.for_plan(item.plan).repeated_paths() if renumbered else frozenset()
     item.title, item.description, item.cross_cutting, item.position, item.number = (
         title,
         description,
@@ -467,10 +469,10 @@ def plan_item_update(
         item.parent = parent
     item.full_clean(exclude=["plan", "organization", "parent"])
     save_if_unchanged(item, version, fields)
-    if moved or number != before["number"]:
+    if renumbered:
         # What lies below an unnumbered item may meet its namesakes under the new parent, or once a number is
         # cleared: every path is checked again.
-        check_no_repeated_paths(item.plan, "parent" if moved else "number")
+        check_no_repeated_paths(item.plan, "parent" if moved else "number", already=repeated_before)
     changed = {k: [v, getattr(item, k if k != "parent" else "parent_id")] for k, v in before.items()}
     changed = {k: v for k, v in changed.items() if v[0] != v[1]}
     audit_record(actor=actor.user, organization=item.organization, verb="plan_item.update", target=item, data=changed)

@@ -9,6 +9,7 @@ from suishin.core.models import AuditLog
 from suishin.plans import services
 from suishin.plans.models import GoalItem, Measure, Plan, PlanItem
 from suishin.plans.numbering import PlanNumbers, next_in_style, number_form
+from suishin.plans.spreadsheets import roadmap_columns
 from suishin.plans.tests.factories import make_leveled_plan, make_plan
 
 KOBE = ["柱", "大項目", "中項目"]
@@ -459,3 +460,44 @@ def test_writes_that_number_hold_the_plan_row_until_they_end(cast):
         )
     locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and '"plans_plan"' in q["sql"]]
     assert len(locks) == (1 if connection.features.has_select_for_update else 0)
+
+
+def test_a_path_repeated_by_older_data_does_not_stop_other_writes(cast):
+    """A plan may hold a repeated path written before the checks (data of an older version): renumbering an
+    unrelated item, or importing, still works; making a new repetition is still refused."""
+    plan = make_leveled_plan(cast.town, KOBE, fanout=2, measures=2)
+    middle = plan.items.filter(level=3).order_by("pk").first()
+    first, second = Measure.objects.filter(item=middle).order_by("number")
+    Measure.objects.filter(pk=second.pk).update(number=first.number)  # as an older version could have left it
+    other = plan.items.get(level=1, number="②")
+    fields = {"title": other.title, "description": "", "cross_cutting": False, "position": other.position}
+    services.plan_item_update(actor=actor(cast), item=other, version=other.version, number="⑨", **fields)
+    other.refresh_from_db()
+    assert other.number == "⑨"
+    from suishin.plans.roadmap_import import roadmap_import_apply
+    from suishin.plans.spreadsheets import FIRST_DATA_ROW, parse_roadmap_sheet, roadmap_workbook
+    from suishin.plans.tests.test_spreadsheets import as_upload
+    from suishin.tabular.uploads import open_xlsx_upload
+
+    workbook = roadmap_workbook(plan)
+    sheet = workbook.active
+    for row in range(sheet.max_row, FIRST_DATA_ROW - 1, -1):  # a file without the two measures
+        if sheet.cell(row, 1).value in {first.pk, second.pk}:
+            sheet.delete_rows(row)
+    sheet.cell(FIRST_DATA_ROW, roadmap_columns(plan).title).value = "取込みで変えた名前"
+    imported = parse_roadmap_sheet(plan, open_xlsx_upload(as_upload(workbook)))
+    assert [str(p) for p in imported.problems] == []
+    assert roadmap_import_apply(actor=actor(cast), plan=plan, imported=imported)["updated"] == 1
+    # A new repetition is still refused.
+    pillar = plan.items.get(level=1, number="①")
+    with pytest.raises(ValidationError):
+        services.plan_item_update(
+            actor=actor(cast),
+            item=pillar,
+            version=pillar.version,
+            title=pillar.title,
+            number="⑨",
+            description="",
+            cross_cutting=False,
+            position=pillar.position,
+        )
