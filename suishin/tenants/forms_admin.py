@@ -117,6 +117,11 @@ class PasswordResetForm(Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, allow_temporary: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_temporary:  # one's own password is changed on the change page, not given temporarily
+            self.fields["method"].choices = [c for c in self.fields["method"].choices if c[0] != self.TEMPORARY]
+
     def clean_method(self):
         return self.cleaned_data["method"] or self.LINK
 

@@ -30,6 +30,16 @@ class PasswordChangeRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A temporary password waiting in the admin's session to be shown once is dropped by any other page:
+        it never stays stored when the admin did not follow the redirect to it."""
+        from .views_admin import SESSION_TEMPORARY_PASSWORD, user_temporary_password
+
+        session = getattr(request, "session", None)
+        if session is not None and view_func is not user_temporary_password and SESSION_TEMPORARY_PASSWORD in session:
+            session.pop(SESSION_TEMPORARY_PASSWORD, None)
+        return None
+
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and request.session.get(SESSION_KEY):

@@ -543,12 +543,19 @@ def user_password_temporary_set(*, actor: Actor, user) -> str:
     factor is left as it was, so a role that requires it still asks for it.
     """
     from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
     from suishin.core.sessions import end_sessions_of
     from suishin.tenants.models import TemporaryPassword
 
     _require_member(actor, "user.password_temporary_set", user)
     _require_user_manager(actor, "user.password_temporary_set", actor.organization)
+    if user.pk == actor.user.pk:
+        # Ending one's own sessions would log the admin out before the password is shown: a lock-out.
+        raise ValidationError(
+            _("自分には仮パスワードを発行できません。自分のパスワードは「パスワードの変更」で変えてください。"),
+            code="own_temporary_password",
+        )
     password = temporary_password()
     validate_password(password, user)
     user.set_password(password)

@@ -394,15 +394,23 @@ def user_password_reset(request, user_id):
     actor = require_actor(request)
     subject = access_user(actor, user_id)  # another town's user is a 404 whatever the role
     _check(actor, "user.manage")
-    form = PasswordResetForm(request.POST if request.method == "POST" else None)  # nothing chosen: the link
+    form = PasswordResetForm(
+        request.POST if request.method == "POST" else None,  # nothing chosen: the link
+        allow_temporary=subject.pk != request.user.pk,
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["method"] == PasswordResetForm.TEMPORARY:
-            password = services.user_password_temporary_set(actor=actor, user=subject)
-            # POST/redirect/GET: a refresh of the page that shows it must not issue another one.
-            request.session[SESSION_TEMPORARY_PASSWORD] = {"user_id": subject.pk, "password": password}
-            return redirect("tenants_admin:user_temporary_password", user_id=subject.pk)
-        link = services.user_password_reset(actor=actor, user=subject)
-        return _show_link(request, subject, link, _("パスワードを再設定しました"))
+            try:
+                password = services.user_password_temporary_set(actor=actor, user=subject)
+            except ValidationError as error:
+                form_errors_from(form, error)
+            else:
+                # POST/redirect/GET: a refresh of the page that shows it must not issue another one.
+                request.session[SESSION_TEMPORARY_PASSWORD] = {"user_id": subject.pk, "password": password}
+                return redirect("tenants_admin:user_temporary_password", user_id=subject.pk)
+        else:
+            link = services.user_password_reset(actor=actor, user=subject)
+            return _show_link(request, subject, link, _("パスワードを再設定しました"))
     status = 400 if request.method == "POST" else 200
     context = {"subject": subject, "form": form}
     return render(request, "tenants/admin/user_password_reset.html", context, status=status)

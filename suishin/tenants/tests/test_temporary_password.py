@@ -251,3 +251,37 @@ def test_htmx_requests_are_sent_to_the_second_factor_as_a_whole(client, cast):
     assert response.status_code == 204 and response["HX-Redirect"] == reverse("accounts:mfa_verify")
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_verify")
+
+
+def test_an_admin_cannot_give_themselves_a_temporary_password_and_stays_logged_in(client, cast):
+    """Ending one's own sessions before the password is shown would lock the town's admin out."""
+    admin = cast.town.users["admin"]
+    client.force_login(admin)
+    url = reverse("tenants_admin:user_password_reset", args=[admin.pk])
+    assert 'value="temporary"' not in client.get(url).content.decode()
+    response = client.post(url, {"method": "temporary"})
+    assert response.status_code == 400
+    assert not TemporaryPassword.objects.filter(user=admin).exists()
+    admin.refresh_from_db()
+    assert admin.check_password(PASSWORD)
+    assert client.get(reverse("tenants_admin:user_list")).status_code == 200  # still logged in
+    actor = cast.town.actor("admin")
+    with pytest.raises(Exception, match="自分には仮パスワードを発行できません"):
+        user_password_temporary_set(actor=actor, user=admin)
+
+
+def test_a_temporary_password_not_shown_does_not_stay_in_the_admins_session(client, cast):
+    from django.contrib.sessions.models import Session
+
+    from suishin.tenants.views_admin import SESSION_TEMPORARY_PASSWORD
+
+    staff = cast.town.users["staff"]
+    client.force_login(cast.town.users["admin"])
+    client.post(reverse("tenants_admin:user_password_reset", args=[staff.pk]), {"method": "temporary"})
+    assert SESSION_TEMPORARY_PASSWORD in client.session
+    client.get(reverse("tenants_admin:user_list"))  # the admin went elsewhere instead of following the redirect
+    assert SESSION_TEMPORARY_PASSWORD not in client.session
+    stored = [s.get_decoded() for s in Session.objects.all()]
+    assert not any(SESSION_TEMPORARY_PASSWORD in data for data in stored)
+    page = client.get(reverse("tenants_admin:user_temporary_password", args=[staff.pk])).content.decode()
+    assert 'id="temporary-password"' not in page
