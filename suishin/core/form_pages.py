@@ -18,6 +18,16 @@ def form_errors_from(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def write_or_form_errors(form, write):
+    """Run a service (`write()`); a ValidationError it raises becomes the form's error. Return its result, or
+    None when it refused (the page is shown again with the message beside its field)."""
+    try:
+        return write()
+    except ValidationError as error:
+        form_errors_from(form, error)
+        return None
+
+
 def save_valid_form(request, form, save, *, success: str, then):
     """For a valid POST, call `save(**cleaned_data)`; on success flash `success` and redirect to `then`.
 

@@ -244,12 +244,6 @@ def path_text(numbers: tuple[str, ...] | list[str]) -> str:
     return " ".join(n for n in numbers if n)
 
 
-def lock_plan_numbers(plan: Plan) -> None:
-    """Hold the plan's row until the transaction ends: writes that number items or measures check a number
-    free and then take it, so two at once (two users, or a form and an import) must not both take it."""
-    Plan.objects.for_organization(plan.organization_id).select_for_update().filter(pk=plan.pk).first()
-
-
 def check_no_repeated_paths(plan: Plan, field: str = "number", already: frozenset = frozenset()) -> None:
     """Refuse (and so roll back) a write after which a full path names two things: an item's new number or
     place changes the paths of everything below it. Paths that repeated before the write (`already`: data of

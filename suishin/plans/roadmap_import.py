@@ -14,7 +14,8 @@ from suishin.tenants.actor import Actor
 
 from .access import require_plan_editor
 from .models import Measure, MeasureDepartment, Plan, PlanItem, RoadmapEntry
-from .numbering import PlanNumbers, lock_plan_numbers
+from .numbering import PlanNumbers
+from .services import lock_plan
 
 if TYPE_CHECKING:
     from .spreadsheets import ImportedMeasure, RoadmapImport
@@ -39,7 +40,9 @@ def roadmap_import_apply(*, actor: Actor, plan: Plan, imported: "RoadmapImport")
     require_plan_editor(actor, "roadmap.import", plan)
     if imported.problems:
         raise ValueError("an import with problems is never applied")
-    lock_plan_numbers(plan)  # numbers checked when the file was read stay free until this transaction ends
+    lock_plan(
+        plan.pk, plan.organization_id
+    )  # numbers checked when the file was read stay free until this transaction ends
     repeated_before = PlanNumbers.for_plan(plan).repeated_paths()  # an older version's data, if any
     organization_id = plan.organization_id
     item_ids = _write_items(plan, imported)

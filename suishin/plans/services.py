@@ -33,11 +33,18 @@ from .models import (
     RoadmapEntry,
 )
 from .national_templates import TEMPLATES, national_structure
-from .numbering import Numbered, PlanNumbers, check_no_repeated_paths, lock_plan_numbers, path_text
+from .numbering import Numbered, PlanNumbers, check_no_repeated_paths, path_text
 from .snapshots import plan_snapshot
 
 PLAN_FIELDS = ["title", "start_fy", "end_fy", "mission", "vision", "positioning"]
 MEASURE_TEXT_FIELDS = ["title", "problem", "causes", "actions", "expected_effects", "stage", "national_kpi_note"]
+
+
+def lock_plan(plan_id: int, organization_id: int) -> None:
+    """Hold the plan's row until the transaction ends. Writes that check something of the plan and then act
+    on it take this first: numbering an item or measure (two users, or a form and an import, must not take one
+    number), and creating or deciding a revision (no concurrent decision slips an earlier date in)."""
+    Plan.objects.for_organization(organization_id).select_for_update().filter(pk=plan_id).first()
 
 
 def check_span_in_period(plan: Plan, start_fy: int, end_fy: int) -> None:
@@ -394,7 +401,7 @@ def plan_item_create(
 ) -> PlanItem:
     """Add an item under `parent` (None: at the top level); without a number, the proposal of numbering.py."""
     require_plan_editor(actor, "plan_item.create", plan, *([parent] if parent else []))
-    lock_plan_numbers(plan)
+    lock_plan(plan.pk, plan.organization_id)
     level = _check_item_place(plan, parent)
     if number is None:
         number = PlanNumbers.for_plan(plan).propose_item(parent.pk if parent else None, level)
@@ -454,7 +461,7 @@ def plan_item_update(
             PlanItem.objects.for_organization(item.organization_id).filter(plan=item.plan_id, parent=parent)
         )
         fields.append("parent")
-    lock_plan_numbers(item.plan)
+    lock_plan(item.plan_id, item.organization_id)
     _check_item_text(item.plan, parent if moved else item.parent, title, number, item)
     renumbered = moved or number != before["number"]
     repeated_before = PlanNumbers.for_plan(item.plan).repeated_paths() if renumbered else frozenset()
@@ -568,7 +575,7 @@ def measure_create(*, actor: Actor, plan: Plan, item: PlanItem | None, data: dic
     require_plan_editor(actor, "measure.create", plan, *([item] if item else []), *departments)
     check_measure_place(plan, item)
     departments = _check_departments(plan, departments)
-    lock_plan_numbers(plan)
+    lock_plan(plan.pk, plan.organization_id)
     number = (data.get("number") or "").strip()
     if number:
         _check_measure_number(plan, item, number, None)
@@ -633,7 +640,7 @@ def measure_update(
         measure.number = (data["number"] or "").strip() or measure.number
         fields.append("number")
     if (measure.item_id, measure.number) != (old_item_id, old_number):
-        lock_plan_numbers(measure.plan)
+        lock_plan(measure.plan_id, measure.organization_id)
         _check_measure_number(measure.plan, new_item, measure.number, Measure(item_id=old_item_id, number=old_number))
     measure.full_clean(exclude=["plan", "organization"])
     save_if_unchanged(measure, version, fields)
@@ -723,7 +730,7 @@ def plan_revision_create(
     Refuse (ValidationError) a 改定日 that check_revision_date refuses, as the form does.
     """
     require_plan_editor(actor, "plan_revision.create", plan)
-    Plan.objects.for_organization(plan.organization_id).select_for_update().filter(pk=plan.pk).get()
+    lock_plan(plan.pk, plan.organization_id)
     # Checked under the plan's lock, so that a concurrent decision cannot slip an earlier date in.
     _check_revision_date(plan, published_on)
     number = (plan.revisions.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -811,7 +818,7 @@ def plan_revision_transition(*, actor: Actor, revision: PlanRevision, action: st
 
     require_same_organization(actor, f"plan_revision.{action}", revision)
     if action == "accept":  # another revision may have been decided since this one was proposed
-        Plan.objects.for_organization(revision.organization_id).select_for_update().filter(pk=revision.plan_id).get()
+        lock_plan(revision.plan_id, revision.organization_id)
         _check_revision_date(revision.plan, revision.published_on, revision=revision)
     return transition(revision, action, actor=actor, comment=comment)
 

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from suishin.core.audit import audit_record
 from suishin.core.downloads import file_response
+from suishin.core.form_pages import write_or_form_errors
 from suishin.core.jobs import job_start
 from suishin.tabular.uploads import UploadError, read_table_upload
 from suishin.tenants.access import deny, require_actor
 from suishin.tenants.actor import Actor
 from suishin.tenants.forms_admin import PersonLoginForm
-from suishin.tenants.views_admin import _apply, _show_link
+from suishin.tenants.views_admin import _show_link
 
 from . import services
 from .access import STAFF, access_person, access_rank
@@ -91,7 +92,7 @@ def person_new(request):
     actor = _require(request, "staff.edit")
     form = PersonForm(request.POST or None, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
-        person = _apply(
+        person = write_or_form_errors(
             form,
             lambda: services.person_create(
                 actor=actor,
@@ -116,7 +117,7 @@ def person_edit(request, person_id):
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial, organization=actor.organization, person=person)
     if request.method == "POST" and form.is_valid():
-        done = _apply(
+        done = write_or_form_errors(
             form,
             lambda: services.person_update(
                 actor=actor, person=person, data=form.person_data(), moved_on=form.cleaned_data["moved_on"]
@@ -143,7 +144,7 @@ def person_login_new(request, person_id):
     form = PersonLoginForm(request.POST or None, initial=initial, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = _apply(
+        user = write_or_form_errors(
             form,
             lambda: services.person_login_create(
                 actor=actor,
@@ -179,7 +180,10 @@ def person_user_link(request, person_id):
     form = PersonUserForm(request.POST or None, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["user"]
-        if _apply(form, lambda: services.person_link_user(actor=actor, person=person, user=user)) is not None:
+        if (
+            write_or_form_errors(form, lambda: services.person_link_user(actor=actor, person=person, user=user))
+            is not None
+        ):
             shown = {"name": person.name, "username": user.username}
             messages.success(request, _("%(name)sにログイン %(username)s を結びつけました。") % shown)
             return redirect("staff:person_detail", person_id=person.pk)
@@ -226,7 +230,7 @@ def rank_new(request):
     form = RankForm(request.POST or None, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        rank = _apply(
+        rank = write_or_form_errors(
             form,
             lambda: services.rank_create(
                 actor=actor, organization=actor.organization, name=data["name"], level=data["level"]
@@ -254,7 +258,7 @@ def rank_edit(request, rank_id):
     form = RankForm(request.POST or None, initial=initial, organization=actor.organization, rank=rank)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _apply(
+        done = write_or_form_errors(
             form, lambda: services.rank_update(actor=actor, rank=rank, name=data["name"], level=data["level"])
         )
         if done is not None:

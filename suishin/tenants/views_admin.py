@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from suishin.core.form_pages import form_errors_from
+from suishin.core.form_pages import form_errors_from, write_or_form_errors
 from suishin.core.forms import CleanTextMixin
 from suishin.core.registry import department_figures
 
@@ -50,15 +50,6 @@ def _require(request, action: str) -> Actor:
     actor = require_actor(request)
     _check(actor, action)
     return actor
-
-
-def _apply(form, write):
-    """Run a service; a ValidationError it raises becomes the form's error. Return the result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        form_errors_from(form, error)
-        return None
 
 
 # --- departments ------------------------------------------------------------------------------------
@@ -129,7 +120,7 @@ def department_new(request):
     form = DepartmentForm(request.POST or None, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        department = _apply(
+        department = write_or_form_errors(
             form,
             lambda: services.department_create(
                 actor=actor,
@@ -170,7 +161,7 @@ def department_edit(request, department_id):
                 services.department_move(actor=actor, department=department, parent=data["parent"], position=position)
             return department
 
-        if _apply(form, write) is not None:
+        if write_or_form_errors(form, write) is not None:
             messages.success(request, _("「%(name)s」を変更しました。") % {"name": department.name})
             return redirect("tenants_admin:department_tree")
     status = 400 if request.method == "POST" else 200
@@ -187,7 +178,7 @@ def department_close(request, department_id):
         raise deny(actor, "department.edit", department)
     form = DepartmentCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _apply(
+        done = write_or_form_errors(
             form,
             lambda: services.department_close(
                 actor=actor, department=department, closed_on=form.cleaned_data["closed_on"]
@@ -226,7 +217,7 @@ def department_merge(request, department_id):
     form = DepartmentMergeForm(request.POST or None, organization=actor.organization, department=department)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = _apply(
+        report = write_or_form_errors(
             form,
             lambda: services.department_merge(
                 actor=actor, source=department, target=data["target"], closed_on=data["closed_on"]
@@ -308,7 +299,7 @@ def user_new(request):
     form = UserCreateForm(request.POST or None, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = _apply(
+        user = write_or_form_errors(
             form,
             lambda: services.user_create(
                 actor=actor,
@@ -341,7 +332,7 @@ def user_edit(request, user_id):
     form = UserEditForm(request.POST or None, initial=initial, organization=actor.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _apply(
+        done = write_or_form_errors(
             form,
             lambda: services.user_update(
                 actor=actor,
@@ -445,7 +436,7 @@ def user_mfa_reset(request, user_id):
         if not request.user.is_verified():
             form.add_error(None, _("この操作の前に、あなた自身の二要素認証を確認してください。"))
         elif (
-            _apply(
+            write_or_form_errors(
                 form,
                 lambda: (
                     services.user_mfa_reset(
@@ -483,7 +474,7 @@ def organization_settings(request):
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _apply(
+        done = write_or_form_errors(
             form,
             lambda: services.organization_settings_update(
                 actor=actor,
